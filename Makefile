@@ -1,0 +1,39 @@
+# The sPAPR TCE VFIO + KVM series for Debian 12's Linux 6.1: build, boot
+# and test it on emulated POWER. 'make help' lists the targets.
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: help deps tree kernel selftests images run check lint export clean
+
+help:           ## list the targets
+	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' Makefile | expand -t 24
+
+deps:           ## install build and test tools from Debian's archive (root)
+	@$(S)/deps.sh
+
+tree: deps      ## git tree build/linux: pinned base + patches/series (git am)
+	@$(S)/tree.sh
+
+kernel: tree    ## build the ppc64le kernel from configs/*.config
+	@$(S)/kernel.sh
+
+selftests: kernel ## build the series' kselftests (static) into build/kselftest
+	@$(S)/selftests.sh
+
+images: selftests ## initramfs images: guest, and l1kvm (QEMU + L2 inside)
+	@$(S)/images.sh guest && $(S)/images.sh l1kvm
+
+run: deps       ## the main job: build, boot on pseries and powernv9, show it
+	@$(S)/run.sh
+
+check: deps     ## build and run every test; last line 'N passed, N failed'
+	@$(S)/check.sh $(SCENARIOS)
+
+lint: tree      ## checkpatch --strict on every patch; the series applies
+	@$(S)/lint.sh
+
+export:         ## export the commits of build/linux back to patches/
+	@$(S)/export.sh
+
+clean:          ## remove build outputs (keeps build/linux and downloads)
+	rm -rf build/obj build/images build/logs build/kselftest build/disks

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Build everything and run every scenario; print one line per test and
+# finish with "N passed, N failed, N skipped". Exit 1 on any failure.
+#   check.sh [SCENARIO...]     default: all of scenarios/*.conf
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if [ $# -gt 0 ]; then
+	scenarios=("$@")
+else
+	scenarios=()
+	for c in "$TOP"/scenarios/*.conf; do
+		c=${c##*/}
+		scenarios+=("${c%.conf}")
+	done
+fi
+
+"$TOP/scripts/lint.sh"
+"$TOP/scripts/kernel.sh"
+"$TOP/scripts/selftests.sh"
+"$TOP/scripts/images.sh" guest
+"$TOP/scripts/images.sh" l1kvm
+
+# TCG runs a one-CPU guest on one host thread: run as many as there are cores.
+mkdir -p "$LOGS"
+printf '%s\n' "${scenarios[@]}" |
+	xargs -P "$JOBS" -I{} sh -c '"$1" "$2" >/dev/null 2>"$3/$2.err" || true' _ \
+		"$TOP/scripts/scenario.sh" {} "$LOGS"
+for s in "${scenarios[@]}"; do
+	[ -s "$LOGS/$s.err" ] && sed "s/^/[$s] /" "$LOGS/$s.err" >&2
+	cut -f1,3 "$LOGS/$s.status" 2>/dev/null | tr '\t' ' ' | sed 's/^/time: /' >&2 || true
+done
+exec python3 "$TOP/scripts/ktap.py" "$LOGS" "${scenarios[@]}"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Install what the build and the scenarios need from Debian's archive.
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+HOST_PKGS=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc
+	qemu-system-data ccache sparse kmod bc bison flex libssl-dev libelf-dev
+	cpio xz-utils git make gcc python3 python3-docutils shellcheck file
+	binutils-powerpc64le-linux-gnu)
+
+[ "$(id -u)" = 0 ] || die "deps.sh installs packages and must run as root"
+
+# apt-get update, retried: an index is sometimes caught mid-sync ("File has
+# unexpected size"). If after the retries only ppc64el indexes still fail
+# and the guest packages resolve from the others, go on with a warning.
+apt_update() {
+	local i log=$BUILD/apt-update.log
+	for i in 1 2 3; do
+		if apt-get update -qq >"$log" 2>&1 && ! grep -q '^E:' "$log"; then
+			return 0
+		fi
+		say "apt-get update: some indexes failed (try $i/3): archive unreachable or mid-sync"
+		grep '^E: Failed' "$log" | head -3 >&2 || true
+		[ "$i" = 3 ] || sleep 15
+	done
+	if ! grep '^E: Failed' "$log" | grep -qv binary-ppc64el &&
+		apt-cache show busybox-static:ppc64el >/dev/null 2>&1; then
+		say "warning: going on without the ppc64el indexes that failed (guest packages resolve from the others)"
+		return 0
+	fi
+	die "apt-get update keeps failing; see $log (is Debian's archive reachable?)"
+}
+
+mkdir -p "$BUILD"
+missing=()
+for p in "${HOST_PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+need_update=0
+[ ${#missing[@]} -gt 0 ] && need_update=1
+if ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
+	dpkg --add-architecture ppc64el
+	need_update=1
+fi
+apt-cache show busybox-static:ppc64el >/dev/null 2>&1 || need_update=1
+[ $need_update = 1 ] && apt_update
+if [ ${#missing[@]} -gt 0 ]; then
+	say "installing: ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive quiet apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+		die "apt-get install failed"
+fi

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Build the initramfs images with the kernel's usr/gen_init_cpio.
+#   images.sh guest    busybox, /init, shell tests, the kselftests
+#   images.sh l1kvm    guest + Debian's qemu-system-ppc64 and its libraries,
+#                      and an L2 kernel and initramfs under /l2
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+what=${1:?usage: images.sh guest|l1kvm}
+mkdir -p "$IMG"
+gen=$BUILD/gen_init_cpio
+[ "$gen" -nt "$TREE/usr/gen_init_cpio.c" ] ||
+	gcc -O2 -o "$gen" "$TREE/usr/gen_init_cpio.c"
+
+# Every line of a gen_init_cpio list for the base of all images.
+base_list() {
+	local d f
+	for d in /bin /sbin /usr /usr/bin /usr/sbin /proc /sys /dev /tmp /etc /root \
+		/mnt /tests /kselftest /lib /lib64; do
+		echo "dir $d 755 0 0"
+	done
+	echo "nod /dev/console 600 0 0 c 5 1"
+	echo "nod /dev/null 666 0 0 c 1 3"
+	echo "file /bin/busybox $GUESTPKG/busybox/bin/busybox 755 0 0"
+	echo "slink /bin/sh busybox 777 0 0"
+}
+
+guest_list() {
+	local f
+	base_list
+	echo "file /init $TOP/guest/init 755 0 0"
+	for f in "$TOP"/guest/tests/*; do
+		echo "file /tests/${f##*/} $f 755 0 0"
+	done
+	if [ -d "$BUILD/kselftest" ]; then
+		(cd "$BUILD/kselftest" && find . -mindepth 1 -type d) | sed 's|^\./\(.*\)|dir /kselftest/\1 755 0 0|'
+		(cd "$BUILD/kselftest" && find . -type f) | while read -r f; do
+			echo "file /kselftest/${f#./} $BUILD/kselftest/${f#./} 755 0 0"
+		done
+	fi
+}
+
+# The shared libraries an ELF file needs, found in the unpacked packages.
+libdirs=(lib/powerpc64le-linux-gnu usr/lib/powerpc64le-linux-gnu lib64)
+elf_closure() {
+	local root=$1 todo=("$2") seen=" " f lib d found
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for lib in $(readelf -d "$f" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+			case $seen in *" $lib "*) continue ;; esac
+			seen="$seen$lib "
+			found=
+			for d in "${libdirs[@]}"; do
+				if [ -e "$root/$d/$lib" ]; then
+					found=$(realpath "$root/$d/$lib")
+					break
+				fi
+			done
+			[ -n "$found" ] || die "$lib (needed by ${f##*/}) not in the unpacked packages"
+			echo "file /lib/powerpc64le-linux-gnu/$lib $found 755 0 0"
+			todo+=("$found")
+		done
+	done
+}
+
+l1kvm_list() {
+	local q=$GUESTPKG/qemu
+	guest_list
+	echo "dir /lib/powerpc64le-linux-gnu 755 0 0"
+	echo "file /lib64/ld64.so.2 $(realpath "$q/lib64/ld64.so.2") 755 0 0"
+	echo "file /usr/bin/qemu-system-ppc64 $q/usr/bin/qemu-system-ppc64 755 0 0"
+	elf_closure "$q" "$q/usr/bin/qemu-system-ppc64" | sort -u
+	echo "dir /usr/share 755 0 0"
+	echo "dir /usr/share/qemu 755 0 0"
+	echo "file /usr/share/qemu/vof.bin /usr/share/qemu/vof.bin 644 0 0"
+	echo "dir /l2 755 0 0"
+	echo "file /l2/vmlinux $OBJ/vmlinux 644 0 0"
+	echo "file /l2/initramfs.cpio $IMG/l2.cpio 644 0 0"
+}
+
+l2_list() {
+	base_list
+	echo "file /init $TOP/guest/l2-init 755 0 0"
+}
+
+build() { # name list-function
+	"$2" >"$IMG/$1.list"
+	"$gen" "$IMG/$1.list" >"$IMG/$1.cpio.tmp"
+	mv "$IMG/$1.cpio.tmp" "$IMG/$1.cpio"
+}
+
+"$TOP/scripts/guestpkg.sh" busybox
+case $what in
+guest) build guest guest_list ;;
+l1kvm)
+	"$TOP/scripts/guestpkg.sh" qemu
+	build l2 l2_list
+	build l1kvm l1kvm_list
+	;;
+*) die "unknown image: $what" ;;
+esac
+say "image $IMG/$what.cpio: $(du -h "$IMG/$what.cpio" | cut -f1)"

@@ -1,0 +1,36 @@
+# shellcheck shell=bash
+# Common settings for the scripts; sourced, never run.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+TREE=$BUILD/linux             # throw-away git tree: base + series
+OBJ=$BUILD/obj                # kernel build output (O=)
+IMG=$BUILD/images             # initramfs images
+LOGS=$BUILD/logs              # console logs of every scenario
+GUESTPKG=$BUILD/guestpkg      # unpacked ppc64el Debian packages
+export ARCH=powerpc
+export CROSS_COMPILE=powerpc64le-linux-gnu-
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache-spapr}
+JOBS=${JOBS:-$(nproc)}
+
+# shellcheck source=../base.conf
+. "$TOP/base.conf"
+
+say() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Run a command quietly; show its output only if it fails.
+quiet() {
+	local log
+	log=$(mktemp)
+	if ! "$@" >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		return 1
+	fi
+	rm -f "$log"
+}
+
+kmake() {
+	make -C "$TREE" O="$OBJ" -j"$JOBS" CC="ccache ${CROSS_COMPILE}gcc" "$@"
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Boot one named scenario (scenarios/NAME.conf) under qemu-system-ppc64,
+# let the guest run its tests, and leave in $LOGS:
+#   NAME.console   the whole console (L2 consoles included, through L1's)
+#   NAME.ktap      the KTAP document the guest printed
+#   NAME.reports   kernel reports (oops, BUG, WARNING, lockdep...) found
+# Exit status 0 when the guest finished; 1 on timeout, a crash or a report.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: scenario.sh NAME}
+conf=$TOP/scenarios/$name.conf
+[ -f "$conf" ] || die "no scenario $name (scenarios/$name.conf)"
+
+# Settings a scenario may give (the defaults are here):
+MACHINE=                 # -M value
+CPU=                     # -cpu value, if any
+MEM=2G                   # -m value
+SMP=1
+IMAGE=guest              # initramfs: guest or l1kvm
+DEVICES=()               # extra QEMU arguments
+DISK=                    # size of a raw disk image to create (drive id d0)
+APPEND=                  # extra kernel arguments (t_* go to the tests)
+TIMEOUT=120              # seconds for the whole run
+TESTS=                   # tests the guest runs, comma-separated
+# shellcheck source=/dev/null
+. "$conf"
+[ -n "$MACHINE" ] || die "$conf sets no MACHINE"
+
+mkdir -p "$LOGS"
+console=$LOGS/$name.console
+rm -f "$console" "$LOGS/$name.ktap" "$LOGS/$name.reports"
+
+args=(-M "$MACHINE" -m "$MEM" -smp "$SMP" -display none -monitor none
+	-nodefaults -no-reboot -serial "file:$console"
+	-kernel "$OBJ/vmlinux" -initrd "$IMG/$IMAGE.cpio"
+	-append "console=hvc0 panic=-1 t_tests=$TESTS $APPEND")
+[ -n "$CPU" ] && args+=(-cpu "$CPU")
+if [ -n "$DISK" ]; then
+	disk=$BUILD/disks/$name.raw
+	mkdir -p "$BUILD/disks"
+	"$TOP/scripts/mkdisk.sh" "$disk" "$DISK"
+	args+=(-drive "file=$disk,if=none,id=d0,format=raw")
+fi
+args+=("${DEVICES[@]}")
+
+start=$(date +%s)
+rc=0
+timeout --foreground -k 5 "$TIMEOUT" qemu-system-ppc64 "${args[@]}" \
+	</dev/null >"$LOGS/$name.qemu" 2>&1 || rc=$?
+secs=$(($(date +%s) - start))
+echo "$secs" >"$LOGS/$name.seconds"
+
+# The console file has CR LF line ends.
+tr -d '\r' <"$console" >"$console.txt"
+sed -n '/^@@@KTAP-BEGIN@@@$/,/^@@@KTAP-END@@@$/p' "$console.txt" |
+	sed '1d;$d' >"$LOGS/$name.ktap"
+grep -E '^@@@KERNEL-REPORT@@@|(WARNING: CPU|BUG:|Oops|Kernel panic|kernel BUG|KASAN:|UBSAN:|possible circular locking|possible recursive locking|INFO: task .* blocked)' \
+	"$console.txt" | sort -u >"$LOGS/$name.reports" || true
+
+status=ok
+if ! grep -q '^@@@DONE@@@$' "$console.txt"; then
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		status="timeout after ${TIMEOUT}s"
+	else
+		status="guest did not finish (qemu exit $rc)"
+	fi
+elif [ -s "$LOGS/$name.reports" ]; then
+	status="kernel reports on the console"
+fi
+printf '%s\t%s\t%ss\n' "$name" "$status" "$secs" >"$LOGS/$name.status"
+[ "$status" = ok ] || {
+	say "scenario $name: $status (console: $console.txt)"
+	sed 's/^/  /' "$LOGS/$name.reports" >&2
+	tail -20 "$console.txt" | sed 's/^/  | /' >&2
+	exit 1
+}

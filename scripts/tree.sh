@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Make $TREE a git tree holding the pinned base (tag "base") with the series
+# applied by git am. Safe to re-run: it never throws away commits or edits
+# that have not been exported to patches/ (FORCE=1 does).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series_files() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series"
+}
+
+# patch-ids of the series as committed in patches/
+want_ids() {
+	local p
+	for p in $(series_files); do
+		git patch-id --stable <"$TOP/patches/$p" | cut -d' ' -f1
+	done
+}
+
+have_ids() {
+	local c
+	for c in $(git -C "$TREE" rev-list --reverse base..HEAD); do
+		git -C "$TREE" show "$c" | git patch-id --stable | cut -d' ' -f1
+	done
+}
+
+apply_series() {
+	local p
+	git -C "$TREE" reset -q --hard base
+	for p in $(series_files); do
+		git -C "$TREE" am -q --whitespace=error-all "$TOP/patches/$p" ||
+			die "patches/$p does not apply with git am (see 'git -C $TREE am --show-current-patch')"
+	done
+}
+
+if [ ! -d "$TREE/.git" ]; then
+	deb=$("$TOP/scripts/base.sh")
+	say "unpacking $BASE_PKG $BASE_VERSION into $TREE"
+	rm -rf "$TREE.tmp"
+	mkdir -p "$TREE.tmp"
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$BASE_PKG.tar.xz" |
+		xz -dc | tar -x -C "$TREE.tmp" --strip-components=1
+	git -C "$TREE.tmp" init -q
+	# -f: Debian's .gitignore ignores everything at the top level
+	git -C "$TREE.tmp" add -f -A
+	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
+		git -C "$TREE.tmp" -c user.name=base -c user.email=base@localhost \
+		commit -q -m "$BASE_PKG $BASE_VERSION" --no-verify
+	git -C "$TREE.tmp" tag base
+	mv "$TREE.tmp" "$TREE"
+	apply_series
+	say "tree ready: $TREE ($(series_files | wc -l) patches on base)"
+	exit 0
+fi
+
+base_subject=$(git -C "$TREE" log -1 --format=%s base)
+[ "$base_subject" = "$BASE_PKG $BASE_VERSION" ] ||
+	die "$TREE is based on '$base_subject', base.conf wants $BASE_PKG $BASE_VERSION: remove $TREE"
+
+if [ "$(want_ids)" = "$(have_ids)" ] && [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
+	exit 0
+fi
+if [ "${FORCE:-0}" != 1 ]; then
+	if [ -n "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
+		die "$TREE has uncommitted edits: commit and 'make export', or FORCE=1 to discard"
+	fi
+	missing=$(comm -23 <(have_ids | sort) <(want_ids | sort) | wc -l)
+	[ "$missing" = 0 ] ||
+		die "$TREE has $missing commit(s) not in patches/: 'make export', or FORCE=1 to discard"
+fi
+say "re-applying patches/series on base"
+apply_series

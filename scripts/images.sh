@@ -29,8 +29,12 @@ guest_list() {
 	local f
 	base_list
 	echo "file /init $TOP/guest/init 755 0 0"
-	for f in "$TOP"/guest/tests/*; do
+	echo "dir /tests/lib 755 0 0"
+	for f in "$TOP"/guest/tests/*.sh; do
 		echo "file /tests/${f##*/} $f 755 0 0"
+	done
+	for f in "$TOP"/guest/tests/lib/*.sh; do
+		echo "file /tests/lib/${f##*/} $f 644 0 0"
 	done
 	if [ -d "$BUILD/kselftest" ]; then
 		(cd "$BUILD/kselftest" && find . -mindepth 1 -type d) | sed 's|^\./\(.*\)|dir /kselftest/\1 755 0 0|'
@@ -38,6 +42,23 @@ guest_list() {
 			echo "file /kselftest/${f#./} $BUILD/kselftest/${f#./} 755 0 0"
 		done
 	fi
+}
+
+# Resolve symbolic links inside the unpacked root: absolute link targets
+# are relative to the root, not to this machine.
+resolve() { # root path
+	local root=$1 p=$2 t n=0
+	while [ -L "$p" ]; do
+		t=$(readlink "$p")
+		case $t in
+		/*) p=$root$t ;;
+		*) p=$(dirname "$p")/$t ;;
+		esac
+		n=$((n + 1))
+		[ $n -lt 20 ] || die "symlink loop at $2"
+	done
+	[ -f "$p" ] || die "$2: no such file in $root"
+	realpath "$p"
 }
 
 # The shared libraries an ELF file needs, found in the unpacked packages.
@@ -53,7 +74,7 @@ elf_closure() {
 			found=
 			for d in "${libdirs[@]}"; do
 				if [ -e "$root/$d/$lib" ]; then
-					found=$(realpath "$root/$d/$lib")
+					found=$(resolve "$root" "$root/$d/$lib")
 					break
 				fi
 			done
@@ -68,7 +89,7 @@ l1kvm_list() {
 	local q=$GUESTPKG/qemu
 	guest_list
 	echo "dir /lib/powerpc64le-linux-gnu 755 0 0"
-	echo "file /lib64/ld64.so.2 $(realpath "$q/lib64/ld64.so.2") 755 0 0"
+	echo "file /lib64/ld64.so.2 $(resolve "$q" "$q/lib64/ld64.so.2") 755 0 0"
 	echo "file /usr/bin/qemu-system-ppc64 $q/usr/bin/qemu-system-ppc64 755 0 0"
 	elf_closure "$q" "$q/usr/bin/qemu-system-ppc64" | sort -u
 	echo "dir /usr/share 755 0 0"

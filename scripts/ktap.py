@@ -13,13 +13,20 @@ test named after it. Exit status 1 when anything failed.
 import re
 import sys
 
+# kselftest_harness.h of 6.1 names a skipped test only in its "RUN" line
+RUN = re.compile(r'^(?P<ind>\s*)#\s+RUN\s+(?P<name>\S+) \.\.\.')
 RESULT = re.compile(r'^(?P<ind>\s*)(?P<not>not )?ok (?P<num>\d+)\s*(?P<name>[^#]*?)\s*(#\s*(?P<dir>\S+)\s*(?P<why>.*))?$')
 
 
 def parse(lines):
     """Return the top-level results as (name, status, reason, children)."""
     pending = {}        # depth -> results seen at that depth, not yet adopted
+    running = {}        # depth -> name of the test last started there
     for line in lines:
+        r = RUN.match(line)
+        if r:
+            running[len(r.group('ind')) // 2] = r.group('name')
+            continue
         m = RESULT.match(line.rstrip('\n'))
         if not m:
             continue
@@ -31,7 +38,8 @@ def parse(lines):
         for k in [k for k in pending if k > depth]:
             del pending[k]
         pending.setdefault(depth, []).append(
-            (m.group('name') or '#' + m.group('num'), status, reason, kids))
+            (m.group('name') or running.pop(depth, '#' + m.group('num')),
+             status, reason, kids))
     return pending.get(0, [])
 
 

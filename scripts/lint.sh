@@ -1,22 +1,47 @@
 #!/usr/bin/env bash
-# Patch hygiene: every patch of the series passes checkpatch.pl --strict
-# with no error, warning or check, and the series applies with git am
-# (tree.sh does that, without fuzz: git am never applies with fuzz).
+# Patch hygiene, on patches/ as committed (not on the work tree): every
+# patch passes checkpatch.pl --strict with no error, warning or check, and
+# the series applies to the base with git am (which never applies with fuzz).
+#
+# One checkpatch warning is judged here instead: FILE_PATH_CHANGES ("does
+# MAINTAINERS need updating?") fires for every new file of a patch that does
+# not touch MAINTAINERS. It is accepted when MAINTAINERS, after the whole
+# series, has an F: entry for each file the series adds; otherwise lint fails.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$TOP/scripts/tree.sh"
+am=$BUILD/am-check
+if [ ! -d "$am" ]; then
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$am" base
+fi
+git -C "$am" am --abort >/dev/null 2>&1 || true
+git -C "$am" reset -q --hard base
 fail=0
 n=0
 for p in $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series"); do
 	n=$((n + 1))
+	git -C "$am" am -q --whitespace=error-all "$TOP/patches/$p" >/dev/null 2>&1 ||
+		die "patches/$p does not apply with git am on $BASE_PKG $BASE_VERSION"
 	out=$("$TREE/scripts/checkpatch.pl" --strict --no-tree --quiet \
-		--show-types "$TOP/patches/$p" 2>&1) || true
+		--show-types --ignore FILE_PATH_CHANGES "$TOP/patches/$p" 2>&1) || true
 	if [ -n "$out" ]; then
 		say "checkpatch --strict: $p"
 		printf '%s\n' "$out" | sed 's/^/  /' >&2
 		fail=1
 	fi
 done
-[ $fail = 0 ] || die "checkpatch found problems (above)"
+# Every file the series adds has a MAINTAINERS entry of its own (F: a
+# directory prefix or the file itself).
+while read -r f; do
+	if ! awk -v f="$f" '$1 == "F:" {
+		p = $2; sub(/\/$/, "", p)
+		if (f == p || index(f, p "/") == 1) found = 1
+	} END { exit !found }' "$am/MAINTAINERS"; then
+		say "MAINTAINERS has no F: entry for $f, added by the series"
+		fail=1
+	fi
+done < <(git -C "$am" diff --name-only --diff-filter=A base HEAD)
+[ $fail = 0 ] || die "lint found problems (above)"
 say "lint: $n patches apply with git am and pass checkpatch --strict"

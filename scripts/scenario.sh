@@ -21,6 +21,7 @@ IMAGE=guest              # initramfs: guest or l1kvm
 DEVICES=()               # extra QEMU arguments
 DISK=                    # size of a raw disk image to create (drive id d0)
 APPEND=                  # extra kernel arguments (t_* go to the tests)
+NODEFAULTS=1             # 0: keep QEMU's default devices (powernv's PHBs)
 TIMEOUT=120              # seconds for the whole run
 TESTS=                   # tests the guest runs, comma-separated
 # shellcheck source=/dev/null
@@ -32,10 +33,11 @@ console=$LOGS/$name.console
 rm -f "$console" "$LOGS/$name.ktap" "$LOGS/$name.reports"
 
 args=(-M "$MACHINE" -m "$MEM" -smp "$SMP" -display none -monitor none
-	-nodefaults -no-reboot -serial "file:$console"
+	-net none -no-reboot -serial "file:$console"
 	-kernel "$OBJ/vmlinux" -initrd "$IMG/$IMAGE.cpio"
 	-append "console=hvc0 panic=-1 t_tests=$TESTS $APPEND")
 [ -n "$CPU" ] && args+=(-cpu "$CPU")
+[ "$NODEFAULTS" = 1 ] && args+=(-nodefaults)
 if [ -n "$DISK" ]; then
 	disk=$BUILD/disks/$name.raw
 	mkdir -p "$BUILD/disks"
@@ -55,7 +57,7 @@ echo "$secs" >"$LOGS/$name.seconds"
 tr -d '\r' <"$console" >"$console.txt"
 sed -n '/^@@@KTAP-BEGIN@@@$/,/^@@@KTAP-END@@@$/p' "$console.txt" |
 	sed '1d;$d' >"$LOGS/$name.ktap"
-grep -E '^@@@KERNEL-REPORT@@@|(WARNING: CPU|BUG:|Oops|Kernel panic|kernel BUG|KASAN:|UBSAN:|possible circular locking|possible recursive locking|INFO: task .* blocked)' \
+grep -E '(WARNING: CPU:|BUG:|Oops:|Kernel panic|KASAN:|UBSAN:|possible circular locking|possible recursive locking|INFO: task .* blocked)' \
 	"$console.txt" | sort -u >"$LOGS/$name.reports" || true
 
 status=ok

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make $TREE a git tree holding the pinned base (tag "base") with the series
-# applied by git am. Safe to re-run: it never throws away commits or edits
-# that have not been exported to patches/ (FORCE=1 does).
+# applied by git am. Re-applies the series when patches/ changed; a tree
+# with commits or edits not exported to patches/ is left as it is (work in
+# progress) unless FORCE=1.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -57,16 +58,17 @@ base_subject=$(git -C "$TREE" log -1 --format=%s base)
 [ "$base_subject" = "$BASE_PKG $BASE_VERSION" ] ||
 	die "$TREE is based on '$base_subject', base.conf wants $BASE_PKG $BASE_VERSION: remove $TREE"
 
-if [ "$(want_ids)" = "$(have_ids)" ] && [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
+edits=$(git -C "$TREE" status --porcelain --untracked-files=no)
+if [ "$(want_ids)" = "$(have_ids)" ] && [ -z "$edits" ]; then
 	exit 0
 fi
 if [ "${FORCE:-0}" != 1 ]; then
-	if [ -n "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
-		die "$TREE has uncommitted edits: commit and 'make export', or FORCE=1 to discard"
-	fi
 	missing=$(comm -23 <(have_ids | sort) <(want_ids | sort) | wc -l)
-	[ "$missing" = 0 ] ||
-		die "$TREE has $missing commit(s) not in patches/: 'make export', or FORCE=1 to discard"
+	if [ -n "$edits" ] || [ "$missing" != 0 ]; then
+		# Work in progress: build what is there, never throw it away.
+		say "note: $TREE has $missing unexported commit(s)${edits:+ and uncommitted edits}; using it as it is ('make export' saves it, FORCE=1 make tree discards it)"
+		exit 0
+	fi
 fi
 say "re-applying patches/series on base"
 apply_series

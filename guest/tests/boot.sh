@@ -2,7 +2,7 @@
 # The kernel reached userspace on the machine the scenario asked for.
 # t_platform: PowerNV or pSeries (the "platform" line of /proc/cpuinfo)
 # t_cpu: POWER8, POWER9, ... (the start of the "cpu" line)
-. /tests/ktap.sh
+. /tests/lib/ktap.sh
 ktap_plan 2
 platform=$(sed -n 's/^platform[[:space:]]*: //p' /proc/cpuinfo)
 cpu=$(sed -n 's/^cpu[[:space:]]*: \([A-Z0-9]*\).*/\1/p' /proc/cpuinfo | head -1)

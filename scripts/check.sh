@@ -23,6 +23,7 @@ fi
 
 # TCG runs a one-CPU guest on one host thread: run as many as there are cores.
 mkdir -p "$LOGS"
+# shellcheck disable=SC2016 # $1.. are expanded by the inner sh
 printf '%s\n' "${scenarios[@]}" |
 	xargs -P "$JOBS" -I{} sh -c '"$1" "$2" >/dev/null 2>"$3/$2.err" || true' _ \
 		"$TOP/scripts/scenario.sh" {} "$LOGS"

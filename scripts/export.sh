@@ -21,7 +21,7 @@ cp "$tmp"/*.patch "$TOP/patches/" 2>/dev/null || true
 
 old=$TOP/patches/series
 [ -f "$old" ] || printf '# Base: %s %s\n' "$BASE_PKG" "$BASE_VERSION" >"$old"
-(cd "$tmp" && ls -1 -- *.patch 2>/dev/null || true) |
+find "$tmp" -maxdepth 1 -name '*.patch' -printf '%f\n' | sort |
 	awk -v base="# Base: $BASE_PKG $BASE_VERSION" -v oldf="$old" '
 	BEGIN {
 		banner = ""

@@ -14,8 +14,9 @@ esac
 
 dest=$GUESTPKG/$what
 ver=$(apt-cache policy "$root_pkg:ppc64el" | sed -n 's/^ *Candidate: //p')
-[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
 	die "$root_pkg:ppc64el not found: run 'make deps' (dpkg --add-architecture ppc64el)"
+fi
 [ "$(cat "$dest/.version" 2>/dev/null)" = "$ver" ] && exit 0
 
 say "unpacking $root_pkg:ppc64el $ver and its dependencies"

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Common settings for the scripts; sourced, never run.
 
+# shellcheck disable=SC2034 # used by the scripts that source this
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TREE=$BUILD/linux             # throw-away git tree: base + series
@@ -29,6 +30,11 @@ quiet() {
 		return 1
 	fi
 	rm -f "$log"
+}
+
+# The patch files of patches/series, in order.
+series_files() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series"
 }
 
 kmake() {

@@ -20,7 +20,7 @@ git -C "$am" am --abort >/dev/null 2>&1 || true
 git -C "$am" reset -q --hard base
 fail=0
 n=0
-for p in $(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series"); do
+for p in $(series_files); do
 	n=$((n + 1))
 	git -C "$am" am -q --whitespace=error-all "$TOP/patches/$p" >/dev/null 2>&1 ||
 		die "patches/$p does not apply with git am on $BASE_PKG $BASE_VERSION"
@@ -43,5 +43,9 @@ while read -r f; do
 		fail=1
 	fi
 done < <(git -C "$am" diff --name-only --diff-filter=A base HEAD)
+# The harness itself
+shellcheck -x -P SCRIPTDIR "$TOP"/scripts/*.sh "$TOP/.ci/run" || fail=1
+shellcheck -s sh -x -P SCRIPTDIR "$TOP"/guest/init "$TOP"/guest/l2-init \
+	"$TOP"/guest/tests/*.sh "$TOP"/guest/tests/lib/*.sh || fail=1
 [ $fail = 0 ] || die "lint found problems (above)"
-say "lint: $n patches apply with git am and pass checkpatch --strict"
+say "lint: $n patches apply with git am and pass checkpatch --strict; scripts pass shellcheck"

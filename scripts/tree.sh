@@ -6,10 +6,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series_files() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series"
-}
-
 # patch-ids of the series as committed in patches/
 want_ids() {
 	local p

@@ -13,8 +13,9 @@ for s in pseries powernv9; do
 	"$TOP/scripts/scenario.sh" "$s" || true
 	c=$LOGS/$s.console.txt
 	grep -m1 'Linux version' "$c" | sed 's/^\[[^]]*\] */kernel:   /' >&2 || true
-	grep -m1 -E 'iommu: Default domain|pci 0.*nvme|nvme nvme0: [0-9]+/' "$c" | sed 's/^\[[^]]*\] */console:  /' >&2 || true
-	grep -E '^\s*# (vfio|.*IOMMU group|.*platform)' "$LOGS/$s.ktap" | sed 's/^ *# */test log: /' >&2 || true
+	# what the kernel said about the NVMe, its IOMMU group, DDW and VFIO
+	grep -E '^(pci .*Adding to iommu group|nvme .*ibm,create-pe-dma-window|nvme nvme0: [0-9]+/|vfio-pci)' "$c" |
+		sed 's/^\[[^]]*\] */console:  /' >&2 || true
 	python3 "$TOP/scripts/ktap.py" "$LOGS" "$s" >&2 || true
 	say "booted in $(cat "$LOGS/$s.seconds")s; full console: $c"
 done

@@ -21,13 +21,15 @@ have_ids() {
 	done
 }
 
+# One git am for the whole series: when a patch does not apply (after a
+# rebase), resolve it in $TREE and 'git am --continue' applies the rest.
 apply_series() {
-	local p
+	local files=()
+	mapfile -t files < <(series_files | sed "s|^|$TOP/patches/|")
 	git -C "$TREE" reset -q --hard base
-	for p in $(series_files); do
-		git -C "$TREE" am -q --whitespace=error-all "$TOP/patches/$p" ||
-			die "patches/$p does not apply with git am (see 'git -C $TREE am --show-current-patch')"
-	done
+	[ ${#files[@]} -gt 0 ] || return 0
+	git -C "$TREE" am -q --whitespace=error-all "${files[@]}" ||
+		die "the series does not apply with git am: resolve in $TREE ('git am --show-current-patch'), 'git am --continue', then 'make export'"
 }
 
 if [ ! -d "$TREE/.git" ]; then

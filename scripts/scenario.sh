@@ -19,7 +19,8 @@ MEM=2G                   # -m value
 SMP=1
 IMAGE=guest              # initramfs: guest or l1kvm
 DEVICES=()               # extra QEMU arguments
-DISK=                    # size of a raw disk image to create (drive id d0)
+DISK=                    # size of the raw disk images to create
+DISKS=1                  # how many: drive ids d0, d1, ...
 APPEND=                  # extra kernel arguments (t_* go to the tests)
 NODEFAULTS=1             # 0: keep QEMU's default devices (powernv's PHBs)
 TIMEOUT=120              # seconds for the whole run
@@ -28,6 +29,7 @@ TESTS=                   # tests the guest runs, comma-separated
 . "$conf"
 [ -n "$MACHINE" ] || die "$conf sets no MACHINE"
 
+DISK_MARKER=SPAPR-VFIO-DISK-MARKER
 mkdir -p "$LOGS"
 console=$LOGS/$name.console
 rm -f "$console" "$LOGS/$name.ktap" "$LOGS/$name.reports"
@@ -35,14 +37,16 @@ rm -f "$console" "$LOGS/$name.ktap" "$LOGS/$name.reports"
 args=(-M "$MACHINE" -m "$MEM" -smp "$SMP" -display none -monitor none
 	-net none -no-reboot -serial "file:$console"
 	-kernel "$OBJ/vmlinux" -initrd "$IMG/$IMAGE.cpio"
-	-append "console=hvc0 panic=-1 t_tests=$TESTS $APPEND")
+	-append "console=hvc0 panic=-1 t_tests=$TESTS $APPEND${DISK:+ t_disk_marker=$DISK_MARKER}")
 [ -n "$CPU" ] && args+=(-cpu "$CPU")
 [ "$NODEFAULTS" = 1 ] && args+=(-nodefaults)
 if [ -n "$DISK" ]; then
-	disk=$BUILD/disks/$name.raw
 	mkdir -p "$BUILD/disks"
-	"$TOP/scripts/mkdisk.sh" "$disk" "$DISK"
-	args+=(-drive "file=$disk,if=none,id=d0,format=raw")
+	for ((i = 0; i < DISKS; i++)); do
+		disk=$BUILD/disks/$name-d$i.raw
+		"$TOP/scripts/mkdisk.sh" "$disk" "$DISK" "$DISK_MARKER"
+		args+=(-drive "file=$disk,if=none,id=d$i,format=raw")
+	done
 fi
 args+=("${DEVICES[@]}")
 

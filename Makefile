@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps tree kernel selftests images run check lint export clean
+.PHONY: help deps tree kernel selftests images run check lint bisect export clean
 
 help:           ## list the targets
 	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' Makefile | expand -t 24
@@ -31,6 +31,9 @@ check: deps     ## build and run every test; last line 'N passed, N failed'
 
 lint: tree      ## checkpatch --strict on every patch; the series applies
 	@$(S)/lint.sh
+
+bisect: kernel  ## build every patch of the series on its own (after lint)
+	@$(S)/lint.sh && $(S)/bisect.sh
 
 export:         ## export the commits of build/linux back to patches/
 	@$(S)/export.sh

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build everything and run every scenario; print one line per test and
+# Build everything, build every patch of the series on its own (bisect.sh),
+# run every scenario; print one line per test and
 # finish with "N passed, N failed, N skipped". Exit 1 on any failure.
 #   check.sh [SCENARIO...]     default: all of scenarios/*.conf
 set -euo pipefail
@@ -17,6 +18,11 @@ fi
 
 "$TOP/scripts/lint.sh"
 "$TOP/scripts/kernel.sh"
+# Every patch builds: reported as the test points of "bisect"
+mkdir -p "$LOGS"
+start=$(date +%s)
+"$TOP/scripts/bisect.sh" >"$LOGS/bisect.ktap" || true
+printf 'bisect\tok\t%ss\n' "$(($(date +%s) - start))" >"$LOGS/bisect.status"
 "$TOP/scripts/selftests.sh"
 "$TOP/scripts/images.sh" guest
 "$TOP/scripts/images.sh" l1kvm
@@ -31,4 +37,4 @@ for s in "${scenarios[@]}"; do
 	[ -s "$LOGS/$s.err" ] && sed "s/^/[$s] /" "$LOGS/$s.err" >&2
 	cut -f1,3 "$LOGS/$s.status" 2>/dev/null | tr '\t' ' ' | sed 's/^/time: /' >&2 || true
 done
-exec python3 "$TOP/scripts/ktap.py" "$LOGS" "${scenarios[@]}"
+exec python3 "$TOP/scripts/ktap.py" "$LOGS" bisect "${scenarios[@]}"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Every patch of the series builds: walk the commits of patches/ as
+# committed (the am-check tree that lint.sh applies) and, at each one,
+# build the kernel when the patch touches it and the sPAPR TCE selftests
+# when it touches them. A build that fails or prints a warning fails.
+#
+# The builds are incremental, in their own worktree and object directory
+# laid out like the main ones (bisect/linux, bisect/obj), so that ccache
+# (with CCACHE_BASEDIR) serves what the main build compiled already.
+# It prints a KTAP document, one test point per patch, on standard output.
+#   bisect.sh          after lint.sh and kernel.sh (it reuses their work)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+am=$BUILD/am-check
+wt=$BUILD/bisect/linux
+obj=$BUILD/bisect/obj
+[ -d "$am" ] || die "no $am: run scripts/lint.sh first"
+[ -f "$OBJ/.config" ] || die "no $OBJ/.config: run scripts/kernel.sh first"
+export CCACHE_BASEDIR=$BUILD
+
+# an earlier layout had the worktree at bisect/ itself
+[ -e "$BUILD/bisect/.git" ] && git -C "$TREE" worktree remove --force "$BUILD/bisect"
+if [ ! -e "$wt/.git" ]; then
+	git -C "$TREE" worktree prune
+	mkdir -p "$BUILD/bisect"
+	git -C "$TREE" worktree add -q --detach "$wt" base
+fi
+mkdir -p "$obj"
+
+bmake() {
+	make -C "$wt" O="$obj" -j"$JOBS" CC="ccache ${CROSS_COMPILE}gcc" "$@"
+}
+
+commits=$(git -C "$am" rev-list --reverse base..HEAD)
+echo "TAP version 13"
+echo "1..$(wc -w <<<"$commits")"
+fail=0
+n=0
+for c in $commits; do
+	n=$((n + 1))
+	subj=$(git -C "$am" log -1 --format=%s "$c")
+	files=$(git -C "$am" diff --name-only "$c^" "$c")
+	git -C "$wt" checkout -q --detach "$c"
+	log=$obj/patch-$n.log
+	: >"$log"
+	what=()
+	if grep -qvE '^(tools/|Documentation/|MAINTAINERS$)' <<<"$files"; then
+		what+=(kernel)
+		cp "$OBJ/.config" "$obj/.config"
+		bmake olddefconfig vmlinux >>"$log" 2>&1 || {
+			say "patch $n does not build: $subj (log: $log)"
+			echo "not ok $n $subj # kernel build failed"
+			fail=1
+			continue
+		}
+	fi
+	if grep -q '^tools/testing/selftests/powerpc/' <<<"$files"; then
+		what+=(selftests)
+		{
+			bmake headers &&
+				make -C "$wt/tools/testing/selftests" O="$obj" \
+					TARGETS=powerpc/spapr_tce LDFLAGS=-static \
+					CC="${CROSS_COMPILE}gcc"
+		} >>"$log" 2>&1 || {
+			say "patch $n: selftests do not build: $subj (log: $log)"
+			echo "not ok $n $subj # selftests build failed"
+			fail=1
+			continue
+		}
+	fi
+	if grep -E '(^|[^-])warning:' "$log" >&2; then
+		say "patch $n builds with warnings: $subj (log: $log)"
+		echo "not ok $n $subj # build warnings"
+		fail=1
+		continue
+	fi
+	say "patch $n: ${what[*]:-nothing to build} ok: $subj"
+	echo "ok $n $subj"
+done
+[ $fail = 0 ] || die "a patch of the series does not build cleanly (above)"
+say "bisect: all $n patches build"

@@ -32,8 +32,8 @@ check: deps     ## build and run every test; last line 'N passed, N failed'
 lint: tree      ## checkpatch --strict on every patch; the series applies
 	@$(S)/lint.sh
 
-bisect: kernel  ## build every patch of the series on its own (after lint)
-	@$(S)/lint.sh && $(S)/bisect.sh
+bisect: kernel  ## every patch builds; sparse and W=1 add no warning
+	@$(S)/lint.sh && $(S)/bisect.sh && $(S)/sparse.sh
 
 export:         ## export the commits of build/linux back to patches/
 	@$(S)/export.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build everything, build every patch of the series on its own (bisect.sh),
-# run every scenario; print one line per test and
+# check that sparse and W=1 find nothing new (sparse.sh), run every
+# scenario; print one line per test and
 # finish with "N passed, N failed, N skipped". Exit 1 on any failure.
 #   check.sh [SCENARIO...]     default: all of scenarios/*.conf
 set -euo pipefail
@@ -23,6 +24,16 @@ mkdir -p "$LOGS"
 start=$(date +%s)
 "$TOP/scripts/bisect.sh" >"$LOGS/bisect.ktap" || true
 printf 'bisect\tok\t%ss\n' "$(($(date +%s) - start))" >"$LOGS/bisect.status"
+# sparse (C=2) and W=1 add no warning over the base: one test point
+start=$(date +%s)
+if "$TOP/scripts/sparse.sh" 2>"$LOGS/sparse.err"; then
+	printf 'TAP version 13\n1..1\nok 1 no_new_sparse_or_w1_warnings\n' >"$LOGS/sparse.ktap"
+else
+	printf 'TAP version 13\n1..1\nnot ok 1 no_new_sparse_or_w1_warnings # see %s\n' \
+		"$LOGS/sparse.err" >"$LOGS/sparse.ktap"
+fi
+cat "$LOGS/sparse.err" >&2
+printf 'sparse\tok\t%ss\n' "$(($(date +%s) - start))" >"$LOGS/sparse.status"
 "$TOP/scripts/selftests.sh"
 "$TOP/scripts/images.sh" guest
 "$TOP/scripts/images.sh" l1kvm
@@ -37,4 +48,4 @@ for s in "${scenarios[@]}"; do
 	[ -s "$LOGS/$s.err" ] && sed "s/^/[$s] /" "$LOGS/$s.err" >&2
 	cut -f1,3 "$LOGS/$s.status" 2>/dev/null | tr '\t' ' ' | sed 's/^/time: /' >&2 || true
 done
-exec python3 "$TOP/scripts/ktap.py" "$LOGS" bisect "${scenarios[@]}"
+exec python3 "$TOP/scripts/ktap.py" "$LOGS" bisect sparse "${scenarios[@]}"

@@ -1,7 +1,9 @@
 # shellcheck shell=sh
 # Start an L2 pseries guest under KVM in this L1 with Debian's QEMU.
 #   l2_qemu LOG [extra QEMU arguments...]
-# The L2 runs /l2/vmlinux with /l2/initramfs.cpio; its console goes to LOG.
+# The L2 runs /l2/vmlinux with /l2/initramfs.cpio; its console and QEMU's
+# messages go to LOG. L2_APPEND adds to its command line, L2_TIMEOUT
+# bounds the run (240 s).
 l2_qemu() {
 	log=$1
 	shift
@@ -14,5 +16,5 @@ l2_qemu() {
 		-nodefaults -serial stdio -m 512M -smp 1 -accel kvm -cpu host \
 		-M "pseries,x-vof=on,kvm-type=HV,$caps" \
 		-kernel /l2/vmlinux -initrd /l2/initramfs.cpio \
-		-append "console=hvc0 panic=-1" "$@" </dev/null >"$log" 2>&1
+		-append "console=hvc0 panic=-1 ${L2_APPEND:-}" "$@" </dev/null >"$log" 2>&1
 }

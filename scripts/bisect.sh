@@ -12,12 +12,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-am=$BUILD/am-check
-wt=$BUILD/bisect/linux
-obj=$BUILD/bisect/obj
+am=$AMCHECK
+wt=$BISECT_TREE
+obj=$BISECT_OBJ
 [ -d "$am" ] || die "no $am: run scripts/lint.sh first"
 [ -f "$OBJ/.config" ] || die "no $OBJ/.config: run scripts/kernel.sh first"
-export CCACHE_BASEDIR=$BUILD
 
 # an earlier layout had the worktree at bisect/ itself
 [ -e "$BUILD/bisect/.git" ] && git -C "$TREE" worktree remove --force "$BUILD/bisect"
@@ -27,10 +26,6 @@ if [ ! -e "$wt/.git" ]; then
 	git -C "$TREE" worktree add -q --detach "$wt" base
 fi
 mkdir -p "$obj"
-
-bmake() {
-	make -C "$wt" O="$obj" -j"$JOBS" CC="ccache ${CROSS_COMPILE}gcc" "$@"
-}
 
 commits=$(git -C "$am" rev-list --reverse base..HEAD)
 echo "TAP version 13"

@@ -9,6 +9,9 @@ OBJ=$BUILD/obj                # kernel build output (O=)
 IMG=$BUILD/images             # initramfs images
 LOGS=$BUILD/logs              # console logs of every scenario
 GUESTPKG=$BUILD/guestpkg      # unpacked ppc64el Debian packages
+AMCHECK=$BUILD/am-check       # the committed series, applied by lint.sh
+BISECT_TREE=$BUILD/bisect/linux # per-patch builds (bisect.sh, sparse.sh),
+BISECT_OBJ=$BUILD/bisect/obj    # laid out like TREE and OBJ for ccache
 export ARCH=powerpc
 export CROSS_COMPILE=powerpc64le-linux-gnu-
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache-spapr}
@@ -35,6 +38,13 @@ quiet() {
 # The patch files of patches/series, in order.
 series_files() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series"
+}
+
+# make in the per-patch worktree; CCACHE_BASEDIR lets ccache serve what the
+# main build compiled (the same relative paths)
+bmake() {
+	CCACHE_BASEDIR=$BUILD make -C "$BISECT_TREE" O="$BISECT_OBJ" -j"$JOBS" \
+		CC="ccache ${CROSS_COMPILE}gcc" "$@"
 }
 
 kmake() {

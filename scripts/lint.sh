@@ -11,7 +11,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$TOP/scripts/tree.sh"
-am=$BUILD/am-check
+am=$AMCHECK
 if [ ! -d "$am" ]; then
 	git -C "$TREE" worktree prune
 	git -C "$TREE" worktree add -q --detach "$am" base

@@ -7,11 +7,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-am=$BUILD/am-check
-wt=$BUILD/bisect/linux
-obj=$BUILD/bisect/obj
+am=$AMCHECK
+wt=$BISECT_TREE
+obj=$BISECT_OBJ
 [ -e "$wt/.git" ] || die "no $wt: run scripts/bisect.sh first"
-export CCACHE_BASEDIR=$BUILD
 command -v sparse >/dev/null || die "sparse is not installed (make deps)"
 
 head=$(git -C "$am" rev-parse HEAD)
@@ -23,8 +22,7 @@ mapfile -t objs < <(git -C "$am" diff --name-only base "$head" -- '*.c' |
 warnings() {
 	git -C "$wt" checkout -q --detach "$1"
 	cp "$OBJ/.config" "$obj/.config"
-	make -C "$wt" O="$obj" -j"$JOBS" CC="ccache ${CROSS_COMPILE}gcc" \
-		olddefconfig >/dev/null 2>&1
+	bmake olddefconfig >/dev/null 2>&1
 	# the objects whose source exists at this commit (the series may add some)
 	local o have=()
 	for o in "${objs[@]}"; do
@@ -33,8 +31,7 @@ warnings() {
 	[ ${#have[@]} -gt 0 ] || return 0
 	# make rebuilds an object only when it changed: force these
 	rm -f "${have[@]/#/$obj/}"
-	make -C "$wt" O="$obj" -j"$JOBS" CC="ccache ${CROSS_COMPILE}gcc" \
-		C=2 W=1 "${have[@]}" 2>&1 |
+	bmake C=2 W=1 "${have[@]}" 2>&1 |
 		grep -E '(warning|error):' |
 		sed -E "s#^$wt/##; s#^\.\./linux/##; s#^([^:]+):[0-9]+:[0-9]+:#\\1:#; s#^([^:]+):[0-9]+:#\\1:#" |
 		sort -u || true

@@ -1,23 +1,34 @@
 #!/bin/sh
 # The real client: Debian's QEMU in this L1 gives the NVMe controller to an
-# L2 KVM guest with -device vfio-pci. QEMU must take the v2 container (its
-# trace shows the windows it creates), the L2 must read the disk's marker
-# and read back a pattern it wrote, and the L1's nvme driver must read the
-# marker again once the controller is back.
+# L2 KVM guest with -device vfio-pci, twice: with the L2's dynamic DMA
+# window (its RAM mapped once) and with disable_ddw (the 32-bit window,
+# mapped per I/O). Each time QEMU must take the v2 container, link the
+# guest's TCE table to the window in KVM (vfio_spapr_group_attach), and
+# see no TCE hcall (spapr_iommu_pci_* trace events); KVM's statistics must
+# count the hcalls it handled and none passed to QEMU; the L2 must read
+# the disk's marker and read back a pattern it wrote. Then the L1's nvme
+# driver must read the marker again.
 # shellcheck source=lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=lib/l2.sh
 . /tests/lib/l2.sh
-ktap_plan 4
+ktap_plan 11
 bdf=
 for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/class")" = 0x010802 ] && bdf=${d##*/} && break
 done
+passes="ddw noddw"
+checks="qemu_takes_v2_container tce_table_linked no_tce_hcall_in_qemu l2_reads_and_writes_disk"
 if [ ! -c /dev/kvm ] || [ -z "$bdf" ] || [ -z "${t_disk_marker:-}" ]; then
 	why="needs /dev/kvm, an NVMe controller and t_disk_marker"
-	for t in vfio_pci_bound qemu_takes_v2_container l2_reads_and_writes_disk host_reads_disk_again; do
-		ktap_skip $t "$why"
+	ktap_skip vfio_pci_bound "$why"
+	for p in $passes; do
+		for t in $checks; do
+			ktap_skip "${p}_$t" "$why"
+		done
 	done
+	ktap_skip host_reads_disk_again "$why"
+	ktap_skip l0_took_every_tce "$why"
 	ktap_exit
 fi
 dev=/sys/bus/pci/devices/$bdf
@@ -26,20 +37,60 @@ echo vfio-pci >"$dev/driver_override"
 echo "$bdf" >/sys/bus/pci/drivers/vfio-pci/bind
 ktap_check vfio_pci_bound "$bdf" test "$(basename "$(readlink "$dev/driver")")" = vfio-pci
 
+# KVM's TCE statistics of the running L2, summed over its vCPUs; the VM's
+# debugfs directory goes with it, so they are sampled while it runs.
+kvm_tce_stats() {
+	for f in /sys/kernel/debug/kvm/*-*/tce_*; do
+		[ -f "$f" ] && echo "${f##*/} $(cat "$f")"
+	done | awk '{ s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
+}
+
+# l2_pass NAME [L2 kernel arguments...]: one L2 run with the controller.
 # The L2 does not get the controller's MSI-X interrupts (seen with QEMU
 # 7.2 on a nested pSeries L1, also with x-no-kvm-msix): its nvme driver
 # times out and finds the completions by polling. Short timeouts keep the
 # data path, which is what this test checks, within minutes.
-L2_APPEND="t_l2_disk=$t_disk_marker nvme_core.admin_timeout=2 nvme_core.io_timeout=2" \
-	l2_qemu /tmp/l2v.log -device "vfio-pci,host=$bdf" \
-	-trace "enable=vfio_spapr*"
-rc=$?
-tr -d '\r' </tmp/l2v.log | grep -v '^vfio_spapr' | tail -12 | sed 's/^/# L2: /'
-echo "# L2: $(grep -c 'timeout, completion polled' /tmp/l2v.log) nvme commands completed by polling"
-grep -m3 '^vfio_spapr' /tmp/l2v.log | sed 's/^/# QEMU: /'
-ktap_check qemu_takes_v2_container "qemu exit $rc" grep -q 'vfio_spapr_create_window' /tmp/l2v.log
-ktap_check l2_reads_and_writes_disk "$(grep -m1 '@@@L2-NVME@@@' /tmp/l2v.log)" \
-	grep -q '^@@@L2-NVME@@@ marker=ok pattern=ok' /tmp/l2v.log
+l2_pass() {
+	pass=$1
+	shift
+	log=/tmp/l2-$pass.log
+	stats=/tmp/l2-$pass.stats
+	: >"$stats"
+	(
+		while :; do
+			kvm_tce_stats >"$stats.new"
+			[ -s "$stats.new" ] && mv "$stats.new" "$stats"
+			sleep 1
+		done
+	) &
+	poller=$!
+	L2_APPEND="t_l2_disk=$t_disk_marker nvme_core.admin_timeout=2 nvme_core.io_timeout=2 $*" \
+		l2_qemu "$log" -device "vfio-pci,host=$bdf" \
+		-trace "enable=vfio_spapr*" -trace "enable=spapr_iommu_pci*"
+	rc=$?
+	kill "$poller"
+	wait "$poller" 2>/dev/null
+	tr -d '\r' <"$log" | grep -v '^vfio_spapr\|^spapr_iommu' | grep -i 'dma\|ddw\|iommu\|tce' | sed "s/^/# $pass L2: /"
+	tr -d '\r' <"$log" | grep -v '^vfio_spapr\|^spapr_iommu' | tail -8 | sed "s/^/# $pass L2: /"
+	echo "# $pass L2: $(grep -c 'timeout, completion polled' "$log") nvme commands completed by polling"
+	grep -m4 '^vfio_spapr' "$log" | sed "s/^/# $pass QEMU: /"
+	tr '\n' ' ' <"$stats" | sed "s/^/# $pass KVM: /"
+	echo
+	in_qemu=$(grep -c '^spapr_iommu_pci_\(put\|indirect\|stuff\)' "$log")
+	virt=$(awk '/_virt /{ s += $2 } END { print s + 0 }' "$stats")
+	user=$(awk '/_user /{ s += $2 } END { print s + 0 }' "$stats")
+	ktap_check "${pass}_qemu_takes_v2_container" "qemu exit $rc" \
+		grep -q '^vfio_spapr_create_window' "$log"
+	ktap_check "${pass}_tce_table_linked" "$(grep -m1 '^vfio_spapr_group_attach' "$log")" \
+		grep -q '^vfio_spapr_group_attach' "$log"
+	ktap_check "${pass}_no_tce_hcall_in_qemu" \
+		"$in_qemu TCE hcalls reached QEMU; KVM handled $virt, passed $user" \
+		test "$in_qemu" = 0 -a "$virt" -gt 0 -a "$user" = 0
+	ktap_check "${pass}_l2_reads_and_writes_disk" "$(grep -m1 '@@@L2-NVME@@@' "$log")" \
+		grep -q '^@@@L2-NVME@@@ marker=ok pattern=ok' "$log"
+}
+l2_pass ddw
+l2_pass noddw disable_ddw
 
 echo "$bdf" >"$dev/driver/unbind"
 echo nvme >"$dev/driver_override"
@@ -50,4 +101,7 @@ while [ ! -b /dev/nvme0n1 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
 sleep 1
 got=$(dd if=/dev/nvme0n1 bs=512 count=1 iflag=direct 2>/dev/null | head -c ${#t_disk_marker})
 ktap_check host_reads_disk_again "read '$got'" test "$got" = "$t_disk_marker"
+# a TCE the hypervisor refused: the L1's copy and L0's table disagree
+bad=$(dmesg | grep -c 'TCEs at .* failed')
+ktap_check l0_took_every_tce "$bad TCE writes to L0 failed" test "$bad" = 0
 ktap_exit

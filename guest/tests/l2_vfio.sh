@@ -45,6 +45,15 @@ kvm_tce_stats() {
 	done | awk '{ s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
 }
 
+# the KVM trace events of the TCE links and of hcalls passed to QEMU
+tracing=/sys/kernel/debug/tracing
+tr_on() {
+	for e in kvm_ppc_tce_link kvm_ppc_tce_to_user; do
+		echo "$1" >"$tracing/events/kvm/$e/enable"
+	done
+	[ "$1" = 1 ] && : >"$tracing/trace"
+}
+
 # l2_pass NAME [L2 kernel arguments...]: one L2 run with the controller.
 # The L2 does not get the controller's MSI-X interrupts (seen with QEMU
 # 7.2 on a nested pSeries L1, also with x-no-kvm-msix): its nvme driver
@@ -60,14 +69,16 @@ l2_pass() {
 		while :; do
 			kvm_tce_stats >"$stats.new"
 			[ -s "$stats.new" ] && mv "$stats.new" "$stats"
-			sleep 1
+			sleep 0.2
 		done
 	) &
 	poller=$!
+	tr_on 1
 	L2_APPEND="t_l2_disk=$t_disk_marker nvme_core.admin_timeout=2 nvme_core.io_timeout=2 $*" \
 		l2_qemu "$log" -device "vfio-pci,host=$bdf" \
 		-trace "enable=vfio_spapr*" -trace "enable=spapr_iommu_pci*"
 	rc=$?
+	tr_on 0
 	kill "$poller"
 	wait "$poller" 2>/dev/null
 	tr -d '\r' <"$log" | grep -v '^vfio_spapr\|^spapr_iommu' | grep -i 'dma\|ddw\|iommu\|tce' | sed "s/^/# $pass L2: /"
@@ -76,16 +87,21 @@ l2_pass() {
 	grep -m4 '^vfio_spapr' "$log" | sed "s/^/# $pass QEMU: /"
 	tr '\n' ' ' <"$stats" | sed "s/^/# $pass KVM: /"
 	echo
+	grep -m2 'kvm_ppc_tce' "$tracing/trace" | sed "s/^ */# $pass trace: /"
+	links=$(grep -c 'kvm_ppc_tce_link:.* ret=0' "$tracing/trace")
+	attach=$(grep -c '^vfio_spapr_group_attach' "$log")
+	to_user=$(grep -c 'kvm_ppc_tce_to_user:' "$tracing/trace")
 	in_qemu=$(grep -c '^spapr_iommu_pci_\(put\|indirect\|stuff\)' "$log")
 	virt=$(awk '/_virt /{ s += $2 } END { print s + 0 }' "$stats")
 	user=$(awk '/_user /{ s += $2 } END { print s + 0 }' "$stats")
 	ktap_check "${pass}_qemu_takes_v2_container" "qemu exit $rc" \
 		grep -q '^vfio_spapr_create_window' "$log"
-	ktap_check "${pass}_tce_table_linked" "$(grep -m1 '^vfio_spapr_group_attach' "$log")" \
-		grep -q '^vfio_spapr_group_attach' "$log"
+	ktap_check "${pass}_tce_table_linked" \
+		"$attach vfio_spapr_group_attach in QEMU, $links kvm_ppc_tce_link in KVM" \
+		test "$attach" -gt 0 -a "$links" -gt 0
 	ktap_check "${pass}_no_tce_hcall_in_qemu" \
-		"$in_qemu TCE hcalls reached QEMU; KVM handled $virt, passed $user" \
-		test "$in_qemu" = 0 -a "$virt" -gt 0 -a "$user" = 0
+		"$in_qemu TCE hcalls reached QEMU; KVM handled $virt, passed $user ($to_user kvm_ppc_tce_to_user events)" \
+		test "$in_qemu" = 0 -a "$virt" -gt 0 -a "$user" = 0 -a "$to_user" = 0
 	ktap_check "${pass}_l2_reads_and_writes_disk" "$(grep -m1 '@@@L2-NVME@@@' "$log")" \
 		grep -q '^@@@L2-NVME@@@ marker=ok pattern=ok' "$log"
 }

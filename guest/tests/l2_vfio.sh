@@ -68,7 +68,8 @@ l2_pass() {
 	(
 		while :; do
 			kvm_tce_stats >"$stats.new"
-			[ -s "$stats.new" ] && mv "$stats.new" "$stats"
+			# all six counters, not a VM's half-removed directory
+			[ "$(wc -l <"$stats.new")" -ge 6 ] && mv "$stats.new" "$stats"
 			sleep 0.2
 		done
 	) &

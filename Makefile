@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps tree kernel selftests images run check lint bisect export clean
+.PHONY: help deps tree kernel selftests images run check bench lint bisect export clean
 
 help:           ## list the targets
 	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' Makefile | expand -t 24
@@ -28,6 +28,9 @@ run: deps       ## the main job: build, boot on pseries and powernv9, show it
 
 check: deps     ## build and run every test; last line 'N passed, N failed'
 	@$(S)/check.sh $(SCENARIOS)
+
+bench: deps     ## KVM vs QEMU handling of passed-through TCEs (not in check)
+	@$(S)/bench.sh
 
 lint: tree      ## checkpatch --strict on every patch; the series applies
 	@$(S)/lint.sh

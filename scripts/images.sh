@@ -98,6 +98,8 @@ l1kvm_list() {
 	echo "dir /l2 755 0 0"
 	echo "file /l2/vmlinux $OBJ/vmlinux 644 0 0"
 	echo "file /l2/initramfs.cpio $IMG/l2.cpio 644 0 0"
+	echo "dir /bench 755 0 0"
+	echo "file /bench/nocap.so $IMG/nocap.so 755 0 0"
 }
 
 l2_list() {
@@ -116,6 +118,9 @@ case $what in
 guest) build guest guest_list ;;
 l1kvm)
 	"$TOP/scripts/guestpkg.sh" qemu
+	# the benchmark's control: QEMU without KVM_CAP_SPAPR_TCE_VFIO
+	"${CROSS_COMPILE}gcc" -O2 -Wall -Werror -shared -fPIC \
+		-I "$OBJ/usr/include" -o "$IMG/nocap.so" "$TOP/guest/bench/nocap.c"
 	build l2 l2_list
 	build l1kvm l1kvm_list
 	;;

@@ -9,8 +9,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: scenario.sh NAME}
-conf=$TOP/scenarios/$name.conf
-[ -f "$conf" ] || die "no scenario $name (scenarios/$name.conf)"
+# SCENARIO_DIR: where NAME.conf is (scenarios; bench for make bench)
+dir=${SCENARIO_DIR:-scenarios}
+conf=$TOP/$dir/$name.conf
+[ -f "$conf" ] || die "no scenario $name ($dir/$name.conf)"
 
 # Settings a scenario may give (the defaults are here):
 MACHINE=                 # -M value

@@ -32,18 +32,8 @@ if [ ! -c /dev/kvm ] || [ -z "$bdf" ] || [ -z "${t_disk_marker:-}" ]; then
 	ktap_exit
 fi
 dev=/sys/bus/pci/devices/$bdf
-echo "$bdf" >"$dev/driver/unbind" 2>/dev/null
-echo vfio-pci >"$dev/driver_override"
-echo "$bdf" >/sys/bus/pci/drivers/vfio-pci/bind
+bind_to vfio-pci "$bdf"
 ktap_check vfio_pci_bound "$bdf" test "$(basename "$(readlink "$dev/driver")")" = vfio-pci
-
-# KVM's TCE statistics of the running L2, summed over its vCPUs; the VM's
-# debugfs directory goes with it, so they are sampled while it runs.
-kvm_tce_stats() {
-	for f in /sys/kernel/debug/kvm/*-*/tce_*; do
-		[ -f "$f" ] && echo "${f##*/} $(cat "$f")"
-	done | awk '{ s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
-}
 
 # the KVM trace events of the TCE links and of hcalls passed to QEMU
 tracing=/sys/kernel/debug/tracing
@@ -64,24 +54,14 @@ l2_pass() {
 	shift
 	log=/tmp/l2-$pass.log
 	stats=/tmp/l2-$pass.stats
-	: >"$stats"
-	(
-		while :; do
-			kvm_tce_stats >"$stats.new"
-			# all six counters, not a VM's half-removed directory
-			[ "$(wc -l <"$stats.new")" -ge 6 ] && mv "$stats.new" "$stats"
-			sleep 0.2
-		done
-	) &
-	poller=$!
+	stats_start "$stats"
 	tr_on 1
 	L2_APPEND="t_l2_disk=$t_disk_marker nvme_core.admin_timeout=2 nvme_core.io_timeout=2 $*" \
 		l2_qemu "$log" -device "vfio-pci,host=$bdf" \
 		-trace "enable=vfio_spapr*" -trace "enable=spapr_iommu_pci*"
 	rc=$?
 	tr_on 0
-	kill "$poller"
-	wait "$poller" 2>/dev/null
+	stats_stop
 	tr -d '\r' <"$log" | grep -v '^vfio_spapr\|^spapr_iommu' | grep -i 'dma\|ddw\|iommu\|tce' | sed "s/^/# $pass L2: /"
 	tr -d '\r' <"$log" | grep -v '^vfio_spapr\|^spapr_iommu' | tail -8 | sed "s/^/# $pass L2: /"
 	echo "# $pass L2: $(grep -c 'timeout, completion polled' "$log") nvme commands completed by polling"
@@ -109,10 +89,7 @@ l2_pass() {
 l2_pass ddw
 l2_pass noddw disable_ddw
 
-echo "$bdf" >"$dev/driver/unbind"
-echo nvme >"$dev/driver_override"
-echo "$bdf" >/sys/bus/pci/drivers/nvme/bind
-echo >"$dev/driver_override"
+bind_to nvme "$bdf"
 n=0
 while [ ! -b /dev/nvme0n1 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
 sleep 1

@@ -3,7 +3,7 @@
 #   l2_qemu LOG [extra QEMU arguments...]
 # The L2 runs /l2/vmlinux with /l2/initramfs.cpio; its console and QEMU's
 # messages go to LOG. L2_APPEND adds to its command line, L2_TIMEOUT
-# bounds the run (240 s).
+# bounds the run (240 s), L2_PRELOAD is an LD_PRELOAD library for QEMU.
 l2_qemu() {
 	log=$1
 	shift
@@ -12,9 +12,50 @@ l2_qemu() {
 	# nested (pSeries) L1 gives neither FWNMI nor the large decrementer.
 	caps=cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
 	grep -q '^platform.*pSeries' /proc/cpuinfo && caps=$caps,cap-fwnmi=off,cap-large-decr=off
-	timeout "${L2_TIMEOUT:-240}" qemu-system-ppc64 -display none -monitor none \
+	env ${L2_PRELOAD:+LD_PRELOAD=$L2_PRELOAD} \
+		timeout "${L2_TIMEOUT:-240}" qemu-system-ppc64 -display none -monitor none \
 		-nodefaults -serial stdio -m 512M -smp 1 -accel kvm -cpu host \
 		-M "pseries,x-vof=on,kvm-type=HV,$caps" \
 		-kernel /l2/vmlinux -initrd /l2/initramfs.cpio \
 		-append "console=hvc0 panic=-1 ${L2_APPEND:-}" "$@" </dev/null >"$log" 2>&1
+}
+
+# bind_to DRIVER BDF: hand the PCI device to DRIVER (vfio-pci, nvme)
+bind_to() {
+	d=/sys/bus/pci/devices/$2
+	[ -e "$d/driver" ] && echo "$2" >"$d/driver/unbind"
+	echo "$1" >"$d/driver_override"
+	echo "$2" >"/sys/bus/pci/drivers/$1/bind"
+	echo >"$d/driver_override"
+}
+
+# KVM's TCE statistics of the running L2, summed over its vCPUs
+kvm_tce_stats() {
+	for f in /sys/kernel/debug/kvm/*-*/tce_*; do
+		[ -f "$f" ] && echo "${f##*/} $(cat "$f")"
+	done | awk '{ s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
+}
+
+# stats_start FILE: sample them into FILE every 0.2 s until stats_stop;
+# the VM's debugfs directory goes with it, so they are read while it runs
+stats_start() {
+	: >"$1"
+	(
+		while :; do
+			kvm_tce_stats >"$1.new"
+			# all six counters, not a VM's half-removed directory
+			[ "$(wc -l <"$1.new")" -ge 6 ] && mv "$1.new" "$1"
+			sleep 0.2
+		done
+	) &
+	stats_poller=$!
+}
+stats_stop() {
+	kill "$stats_poller"
+	wait "$stats_poller" 2>/dev/null
+}
+
+# stat_of NAME FILE: one counter of a stats FILE (0 if absent)
+stat_of() {
+	awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' "$2"
 }

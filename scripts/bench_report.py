@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""The table of make bench, from the '# BENCH key=value ...' lines that
+guest/tests/bench_l2.sh prints into the KTAP of the bench scenarios.
+
+  bench_report.py LOGS OUTDIR SCENARIO...
+
+Accelerated (accel: the TCE hcalls in the kernel) against control (QEMU
+handles them), medians over the repeats with their spread (min..max), and
+the ratio against the goal of the issue. Writes OUTDIR/results.md and,
+when matplotlib is there, OUTDIR/bench.png.
+"""
+import os
+import statistics
+import sys
+
+
+def runs(logs, scenario):
+    out = []
+    path = os.path.join(logs, scenario + ".ktap")
+    if not os.path.exists(path):
+        return out
+    for line in open(path, encoding="utf-8", errors="replace"):
+        line = line.strip()
+        if not line.startswith("# BENCH "):
+            continue
+        kv = dict(w.split("=", 1) for w in line[8:].split() if "=" in w)
+        out.append(kv)
+    return out
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def values(rs, mode, window, f):
+    vals = []
+    for r in rs:
+        if r.get("mode") == mode and r.get("window") == window:
+            v = f(r)
+            if v is not None:
+                vals.append(v)
+    return vals
+
+
+def tces_per_s(r):
+    n, t = num(r.get("n2m")), num(r.get("t2m"))
+    return n * 512 / t if n and t else None
+
+
+def iops_4k(r):
+    n, t = num(r.get("n4k")), num(r.get("t4k"))
+    return n / t if n and t else None
+
+
+def ready(r):
+    return num(r.get("ready"))
+
+
+def per_l2(key, hcall):
+    """L0 hcalls of @key per L2 @hcall (handled by KVM or by QEMU)"""
+    def f(r):
+        l2 = (num(r.get(hcall + "_virt")) or 0) + \
+            (num(r.get(hcall + "_qemu")) or 0)
+        put = num(r.get("l0_put")) or 0
+        v = {
+            # the L2's own H_PUT_TCE go to L0 as H_PUT_TCE too
+            "l0_map": (num(r.get("l0_indirect")) or 0) +
+            (num(r.get("l0_get")) or 0) +
+            max(0, put - (num(r.get("put_virt")) or 0) -
+                (num(r.get("put_qemu")) or 0)),
+            "l0_get": num(r.get("l0_get")),
+            "l0_unmap": num(r.get("l0_stuff")),
+        }[key]
+        return v / l2 if l2 and v is not None else None
+    return f
+
+
+def summary(vals, fmt):
+    if not vals:
+        return "-", None
+    med = statistics.median(vals)
+    spread = ""
+    if len(vals) > 1:
+        spread = " (%s..%s)" % (fmt % min(vals), fmt % max(vals))
+    return (fmt % med) + spread, med
+
+
+def main():
+    logs, outdir, scenarios = sys.argv[1], sys.argv[2], sys.argv[3:]
+    rows = []
+    plot = []
+    for sc in scenarios:
+        rs = runs(logs, sc)
+        if not rs:
+            rows.append((sc, "no results", "-", "-", "-", "-"))
+            continue
+        platform = rs[0].get("platform", "?")
+        reps = max(int(r.get("rep", "1")) for r in rs)
+        metrics = [
+            ("TCEs mapped per second (2M reads: INDIRECT of 512, STUFF)", "noddw",
+             tces_per_s, "%.0f", "accel/control", ">= 8x"),
+            ("4K read IOPS, 32-bit window (map per I/O)", "noddw",
+             iops_4k, "%.1f", "accel/control", ">= 3x"),
+            ("L2 disk ready after boot, DDW full-RAM map (s)", "ddw",
+             ready, "%.2f", "1 - accel/control", ">= 30% faster"),
+        ]
+        if platform == "pSeries":
+            metrics = [
+                ("L0 H_PUT_TCE_INDIRECT + H_PUT_TCE + H_GET_TCE per L2 "
+                 "H_PUT_TCE_INDIRECT", "noddw", per_l2("l0_map", "indirect"),
+                 "%.2f", "", "<= 2 for 512 entries"),
+                ("L0 H_GET_TCE per L2 H_PUT_TCE_INDIRECT", "noddw",
+                 per_l2("l0_get", "indirect"), "%.2f", "", "0"),
+                ("L0 H_STUFF_TCE + H_PUT_TCE per L2 H_STUFF_TCE", "noddw",
+                 per_l2("l0_unmap", "stuff"), "%.2f", "", "1"),
+            ] + metrics
+        for name, window, f, fmt, how, goal in metrics:
+            a, am = summary(values(rs, "accel", window, f), fmt)
+            c, cm = summary(values(rs, "control", window, f), fmt)
+            ratio = "-"
+            if am is not None and cm:
+                if how == "accel/control":
+                    ratio = "%.2fx" % (am / cm)
+                    plot.append(("%s\n%s" % (platform, name.split(" (")[0]),
+                                 am / cm))
+                elif how == "1 - accel/control":
+                    ratio = "%.0f%% faster" % (100 * (1 - am / cm))
+            label = "%s (%d rep%s)" % (platform, reps, "s" if reps > 1 else "")
+            rows.append((label, name, a, c, ratio, goal))
+    os.makedirs(outdir, exist_ok=True)
+    md = ["| host | metric | accel | control | ratio | goal |",
+          "|---|---|---|---|---|---|"]
+    md += ["| " + " | ".join(r) + " |" for r in rows]
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(outdir, "results.md"), "w") as f:
+        f.write(text)
+    print(text, end="")
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(no python3-matplotlib: no bench.png)")
+        return
+    if plot:
+        fig, ax = plt.subplots(figsize=(8, 1 + 0.6 * len(plot)))
+        ax.barh([p[0] for p in plot], [p[1] for p in plot], color="#4477aa")
+        ax.axvline(1, color="black", linewidth=0.8)
+        ax.set_xlabel("accelerated / control (higher is better)")
+        ax.set_title("sPAPR TCE hcalls in KVM vs in QEMU (make bench)")
+        fig.tight_layout()
+        fig.savefig(os.path.join(outdir, "bench.png"), dpi=100)
+        print("plot: %s" % os.path.join(outdir, "bench.png"))
+
+
+if __name__ == "__main__":
+    main()

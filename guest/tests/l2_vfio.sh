@@ -71,9 +71,12 @@ l2_pass() {
 	tr -d '\r' <"$log" | grep -v '^vfio_spapr\|^spapr_iommu' | grep -i 'dma\|ddw\|iommu\|tce' | sed "s/^/# $pass L2: /"
 	tr -d '\r' <"$log" | grep -v '^vfio_spapr\|^spapr_iommu' | tail -8 | sed "s/^/# $pass L2: /"
 	echo "# $pass L2: $(grep -c 'timeout, completion polled' "$log") nvme commands completed by polling"
+	tr -d '\r' <"$log" | grep -m3 'completion polled' | sed "s/^/# $pass L2: /"
+	tr -d '\r' <"$log" | sed -n "s/^@@@L2-IRQ@@@ /# $pass L2 interrupts: /p"
 	grep -m4 '^vfio_spapr' "$log" | sed "s/^/# $pass QEMU: /"
 	tr '\n' ' ' <"$stats" | sed "s/^/# $pass KVM: /"
 	echo
+	sed "s/^ */# $pass L1 interrupts: /" "$stats.irq"
 	grep -m2 'kvm_ppc_tce' "$tracing/trace" | sed "s/^ */# $pass trace: /"
 	links=$(grep -c 'kvm_ppc_tce_link:.* ret=0' "$tracing/trace")
 	attach=$(grep -c '^vfio_spapr_group_attach' "$log")

@@ -36,15 +36,19 @@ kvm_tce_stats() {
 	done | awk '{ s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
 }
 
-# stats_start FILE: sample them into FILE every 0.2 s until stats_stop;
+# stats_start FILE: sample them into FILE every 0.2 s until stats_stop,
+# and the L1's interrupt counts of VFIO devices into FILE.irq;
 # the VM's debugfs directory goes with it, so they are read while it runs
 stats_start() {
 	: >"$1"
+	: >"$1.irq"
 	(
 		while :; do
 			kvm_tce_stats >"$1.new"
 			# all six counters, not a VM's half-removed directory
 			[ "$(wc -l <"$1.new")" -ge 6 ] && mv "$1.new" "$1"
+			# and the L1's interrupts of the device (vfio-msix, -intx)
+			grep vfio /proc/interrupts >"$1.irq.new" && mv "$1.irq.new" "$1.irq"
 			sleep 0.2
 		done
 	) &

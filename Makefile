@@ -23,7 +23,7 @@ selftests: kernel ## build the series' kselftests (static) into build/kselftest
 images: selftests ## initramfs images: guest, and l1kvm (QEMU + L2 inside)
 	@$(S)/images.sh guest && $(S)/images.sh l1kvm
 
-run: deps       ## the main job: build, boot on pseries and powernv9, show it
+run: deps       ## the main job: NVMe passthrough to an L2 guest, TCEs in KVM
 	@$(S)/run.sh
 
 check: deps     ## build and run every test; last line 'N passed, N failed'

@@ -47,9 +47,18 @@ while read -r f; do
 		fail=1
 	fi
 done < <(git -C "$am" diff --name-only --diff-filter=A base HEAD)
+# The documentation the series edits parses as the base's does (docutils;
+# Debian's python3, which has python3-docutils)
+mapfile -t rst < <(git -C "$am" diff --name-only --diff-filter=AM base HEAD -- '*.rst')
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+if [ ${#rst[@]} -gt 0 ] && ! "$py" "$TOP/scripts/rstcheck.py" "$am" base "${rst[@]}" >&2; then
+	say "lint: the .rst files above have new docutils messages"
+	fail=1
+fi
 # The harness itself
 shellcheck -x -P SCRIPTDIR "$TOP"/scripts/*.sh "$TOP/.ci/run" || fail=1
 shellcheck -s sh -x -P SCRIPTDIR "$TOP"/guest/init "$TOP"/guest/l2-init \
 	"$TOP"/guest/tests/*.sh "$TOP"/guest/tests/lib/*.sh || fail=1
 [ $fail = 0 ] || die "lint found problems (above)"
-say "lint: $n patches apply with git am and pass checkpatch --strict; scripts pass shellcheck"
+say "lint: $n patches apply with git am and pass checkpatch --strict; ${#rst[@]} .rst files parse; scripts pass shellcheck"

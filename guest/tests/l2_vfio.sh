@@ -10,19 +10,25 @@
 # kvm_ppc_tce_link) and see no TCE hcall in QEMU (spapr_iommu_pci_*
 # trace events), KVM's statistics counting the hcalls it handled and none
 # passed on; the control must not link, and its hcalls must go to QEMU,
-# counted as passed on. Then the L1's nvme driver must read the marker
-# again, and no TCE write to L0 may have failed.
+# counted as passed on. On a POWER8 PowerNV L1 (hcalls arrive in real
+# mode) the linked runs must complete TCE hcalls in real mode, elsewhere
+# none may. Then the L1's nvme driver must read the marker again, and no
+# TCE write to L0 may have failed.
 # shellcheck source=lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=lib/l2.sh
 . /tests/lib/l2.sh
-ktap_plan 15
+ktap_plan 18
 bdf=
 for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/class")" = 0x010802 ] && bdf=${d##*/} && break
 done
 passes="ddw noddw control"
-checks="qemu_takes_v2_container tce_table_linked no_tce_hcall_in_qemu l2_reads_and_writes_disk"
+checks="qemu_takes_v2_container tce_table_linked no_tce_hcall_in_qemu real_mode l2_reads_and_writes_disk"
+# KVM-HV on POWER7/8 takes hcalls in real mode first
+realmode=0
+grep -q '^cpu.*POWER8' /proc/cpuinfo && grep -q '^platform.*PowerNV' /proc/cpuinfo &&
+	[ "$(cat /sys/module/kvm_hv/parameters/tce_realmode 2>/dev/null)" = Y ] && realmode=1
 if [ ! -c /dev/kvm ] || [ -z "$bdf" ] || [ -z "${t_disk_marker:-}" ]; then
 	why="needs /dev/kvm, an NVMe controller and t_disk_marker"
 	ktap_skip vfio_pci_bound "$why"
@@ -82,24 +88,35 @@ l2_pass() {
 	attach=$(grep -c '^vfio_spapr_group_attach' "$log")
 	to_user=$(grep -c 'kvm_ppc_tce_to_user:' "$tracing/trace")
 	in_qemu=$(grep -c '^spapr_iommu_pci_\(put\|indirect\|stuff\)' "$log")
+	real=$(awk '/_real /{ s += $2 } END { print s + 0 }' "$stats")
 	virt=$(awk '/_virt /{ s += $2 } END { print s + 0 }' "$stats")
 	user=$(awk '/_user /{ s += $2 } END { print s + 0 }' "$stats")
 	ktap_check "${pass}_qemu_takes_v2_container" "qemu exit $rc" \
 		grep -q '^vfio_spapr_create_window' "$log"
-	counts="$in_qemu TCE hcalls reached QEMU; KVM handled $virt, passed $user ($to_user kvm_ppc_tce_to_user events)"
+	handled=$((real + virt))
+	counts="$in_qemu TCE hcalls reached QEMU; KVM handled $handled ($real in real mode), passed $user ($to_user kvm_ppc_tce_to_user events)"
 	if [ "$pass" = control ]; then
 		# QEMU without KVM_CAP_SPAPR_TCE_VFIO: 6.1's pSeries path
 		ktap_check "${pass}_tce_table_not_linked" \
 			"$attach vfio_spapr_group_attach in QEMU, $links kvm_ppc_tce_link in KVM" \
 			test "$attach" = 0 -a "$links" = 0
 		ktap_check "${pass}_tce_hcalls_in_qemu" "$counts" \
-			test "$in_qemu" -gt 0 -a "$virt" = 0 -a "$user" -gt 0 -a "$to_user" -gt 0
+			test "$in_qemu" -gt 0 -a "$handled" = 0 -a "$user" -gt 0 -a "$to_user" -gt 0
+		ktap_check "${pass}_real_mode" "$real TCE hcalls completed in real mode" \
+			test "$real" = 0
 	else
 		ktap_check "${pass}_tce_table_linked" \
 			"$attach vfio_spapr_group_attach in QEMU, $links kvm_ppc_tce_link in KVM" \
 			test "$attach" -gt 0 -a "$links" -gt 0
 		ktap_check "${pass}_no_tce_hcall_in_qemu" "$counts" \
-			test "$in_qemu" = 0 -a "$virt" -gt 0 -a "$user" = 0 -a "$to_user" = 0
+			test "$in_qemu" = 0 -a "$handled" -gt 0 -a "$user" = 0 -a "$to_user" = 0
+		if [ "$realmode" = 1 ]; then
+			ktap_check "${pass}_real_mode" "$real of $handled TCE hcalls completed in real mode (POWER8 KVM-HV)" \
+				test "$real" -gt 0
+		else
+			ktap_check "${pass}_real_mode" "$real TCE hcalls completed in real mode (none expected on this host)" \
+				test "$real" = 0
+		fi
 	fi
 	ktap_check "${pass}_l2_reads_and_writes_disk" "$(grep -m1 '@@@L2-NVME@@@' "$log")" \
 		grep -q '^@@@L2-NVME@@@ marker=ok pattern=ok' "$log"

@@ -45,8 +45,8 @@ stats_start() {
 	(
 		while :; do
 			kvm_tce_stats >"$1.new"
-			# all six counters, not a VM's half-removed directory
-			[ "$(wc -l <"$1.new")" -ge 6 ] && mv "$1.new" "$1"
+			# all nine counters, not a VM's half-removed directory
+			[ "$(wc -l <"$1.new")" -ge 9 ] && mv "$1.new" "$1"
 			# and the L1's interrupts of the device (vfio-msix, -intx)
 			grep vfio /proc/interrupts >"$1.irq.new" && mv "$1.irq.new" "$1.irq"
 			sleep 0.2

@@ -9,19 +9,28 @@
 # one '# BENCH' line per run, with the L2's times, KVM's TCE statistics,
 # the TCE hcalls that reached QEMU and, on a pSeries L1, the TCE hcalls
 # this L1 made to L0 (debugfs hcall_inst).
+# t_bench_modes and t_bench_windows (comma-separated) choose the runs: on a POWER8 PowerNV L1
+# the modes real (kvm_hv.tce_realmode=Y) and virt (=N) split accel into
+# the real mode and the virtual mode handlers.
 # shellcheck source=lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=lib/l2.sh
 . /tests/lib/l2.sh
 reps=${t_bench_reps:-3}
-ktap_plan $((reps * 4))
+# (kernel arguments: comma-separated)
+modes=$(echo "${t_bench_modes:-accel,control}" | tr ',' ' ')
+windows=$(echo "${t_bench_windows:-ddw,noddw}" | tr ',' ' ')
+runs=$((reps * $(echo "$modes" | wc -w) * $(echo "$windows" | wc -w)))
+ktap_plan "$runs"
 bdf=
 for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/class")" = 0x010802 ] && bdf=${d##*/} && break
 done
 platform=$(sed -n 's/^platform[[:space:]]*: //p' /proc/cpuinfo)
+cpu=$(sed -n 's/^cpu[[:space:]]*: \(POWER[0-9]*\).*/\1/p' /proc/cpuinfo | head -1)
+realmode=/sys/module/kvm_hv/parameters/tce_realmode
 if [ ! -c /dev/kvm ] || [ -z "$bdf" ]; then
-	for i in $(seq $((reps * 4))); do
+	for i in $(seq "$runs"); do
 		ktap_skip "run_$i" "needs /dev/kvm and an NVMe controller"
 	done
 	ktap_exit
@@ -47,6 +56,10 @@ run() {
 	stats=/tmp/bench-$mode-$win-$rep.stats
 	preload=
 	[ "$mode" = control ] && preload=/bench/nocap.so
+	case $mode in
+	real) echo Y >"$realmode" ;;
+	virt) echo N >"$realmode" ;;
+	esac
 	l0_tce_hcalls >/tmp/l0.before
 	stats_start "$stats"
 	l2args="t_l2_bench=1 $* t_l2_n4k=${t_l2_n4k:-2000} t_l2_n2m=${t_l2_n2m:-16}"
@@ -57,6 +70,7 @@ run() {
 		-trace "enable=spapr_iommu_pci*" -trace "enable=vfio_spapr_group_attach"
 	rc=$?
 	stats_stop
+	[ -w "$realmode" ] && echo Y >"$realmode"
 	l0_tce_hcalls >/tmp/l0.after
 	read -r p0 g0 i0 s0 </tmp/l0.before
 	read -r p1 g1 i1 s1 </tmp/l0.after
@@ -66,9 +80,10 @@ run() {
 		l0="l0_put=$((p1 - p0)) l0_get=$((g1 - g0)) l0_indirect=$((i1 - i0)) l0_stuff=$((s1 - s0))"
 	fi
 	res=$(tr -d '\r' <"$log" | sed -n 's/^@@@L2-BENCH@@@ //p')
-	line="platform=$platform mode=$mode window=$win rep=$rep $res"
+	line="platform=$platform cpu=$cpu mode=$mode window=$win rep=$rep $res"
 	line="$line linked=$(grep -c '^vfio_spapr_group_attach' "$log")"
 	for h in put indirect stuff; do
+		line="$line ${h}_real=$(stat_of tce_${h}_real "$stats")"
 		line="$line ${h}_virt=$(stat_of tce_${h}_virt "$stats")"
 		line="$line ${h}_qemu=$(grep -c "^spapr_iommu_pci_$h" "$log")"
 	done
@@ -77,9 +92,14 @@ run() {
 }
 
 for rep in $(seq "$reps"); do
-	for mode in accel control; do
-		run "$rep" "$mode" ddw
-		run "$rep" "$mode" noddw disable_ddw
+	for mode in $modes; do
+		for win in $windows; do
+			if [ "$win" = ddw ]; then
+				run "$rep" "$mode" ddw
+			else
+				run "$rep" "$mode" noddw disable_ddw
+			fi
+		done
 	done
 done
 bind_to nvme "$bdf"

@@ -180,9 +180,13 @@ def main():
             label = "%s (%d rep%s)" % (platform, reps, "s" if reps > 1 else "")
             rows.append((label, name, a, c, ratio, goal))
     os.makedirs(outdir, exist_ok=True)
-    md = ["| host | metric | accel | control | ratio | goal |",
-          "|---|---|---|---|---|---|"]
-    md += ["| " + " | ".join(r) + " |" for r in rows]
+    md = []
+    if rows:
+        md = ["| host | metric | accel | control | ratio | goal |",
+              "|---|---|---|---|---|---|"]
+        md += ["| " + " | ".join(r) + " |" for r in rows]
+    else:
+        extra = extra[1:]
     text = "\n".join(md + extra) + "\n"
     with open(os.path.join(outdir, "results.md"), "w") as f:
         f.write(text)

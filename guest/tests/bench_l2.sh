@@ -29,6 +29,7 @@ done
 platform=$(sed -n 's/^platform[[:space:]]*: //p' /proc/cpuinfo)
 cpu=$(sed -n 's/^cpu[[:space:]]*: \(POWER[0-9]*\).*/\1/p' /proc/cpuinfo | head -1)
 realmode=/sys/module/kvm_hv/parameters/tce_realmode
+realmode_was=$(cat "$realmode" 2>/dev/null)
 if [ ! -c /dev/kvm ] || [ -z "$bdf" ]; then
 	for i in $(seq "$runs"); do
 		ktap_skip "run_$i" "needs /dev/kvm and an NVMe controller"
@@ -70,7 +71,7 @@ run() {
 		-trace "enable=spapr_iommu_pci*" -trace "enable=vfio_spapr_group_attach"
 	rc=$?
 	stats_stop
-	[ -w "$realmode" ] && echo Y >"$realmode"
+	[ -n "$realmode_was" ] && echo "$realmode_was" >"$realmode"
 	l0_tce_hcalls >/tmp/l0.after
 	read -r p0 g0 i0 s0 </tmp/l0.before
 	read -r p1 g1 i1 s1 </tmp/l0.after

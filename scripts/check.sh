@@ -38,6 +38,13 @@ printf 'sparse\tok\t%ss\n' "$(($(date +%s) - start))" >"$LOGS/sparse.status"
 "$TOP/scripts/images.sh" guest
 "$TOP/scripts/images.sh" l1kvm
 
+# the experiment kernels the scenarios ask for (KERNEL=)
+for s in "${scenarios[@]}"; do
+	sed -n 's/^KERNEL=//p' "$TOP/scenarios/$s.conf"
+done | sort -u | while read -r v; do
+	"$TOP/scripts/variant.sh" "$v"
+done
+
 # TCG runs a one-CPU guest on one host thread: run as many as there are cores.
 mkdir -p "$LOGS"
 # shellcheck disable=SC2016 # $1.. are expanded by the inner sh

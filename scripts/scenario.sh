@@ -27,6 +27,7 @@ APPEND=                  # extra kernel arguments (t_* go to the tests)
 NODEFAULTS=1             # 0: keep QEMU's default devices (powernv's PHBs)
 TIMEOUT=120              # seconds for the whole run
 TESTS=                   # tests the guest runs, comma-separated
+KERNEL=                  # an experiment kernel (variants/NAME.patch)
 # shellcheck source=/dev/null
 . "$conf"
 [ -n "$MACHINE" ] || die "$conf sets no MACHINE"
@@ -36,9 +37,14 @@ mkdir -p "$LOGS"
 console=$LOGS/$name.console
 rm -f "$console" "$LOGS/$name.ktap" "$LOGS/$name.reports"
 
+vmlinux=$OBJ/vmlinux
+if [ -n "$KERNEL" ]; then
+	vmlinux=$BUILD/variants/$KERNEL/vmlinux
+	[ -f "$vmlinux" ] || die "no $vmlinux: run scripts/variant.sh $KERNEL"
+fi
 args=(-M "$MACHINE" -m "$MEM" -smp "$SMP" -display none -monitor none
 	-net none -no-reboot -serial "file:$console"
-	-kernel "$OBJ/vmlinux" -initrd "$IMG/$IMAGE.cpio"
+	-kernel "$vmlinux" -initrd "$IMG/$IMAGE.cpio"
 	-append "console=hvc0 panic=-1 t_tests=$TESTS $APPEND${DISK:+ t_disk_marker=$DISK_MARKER}")
 [ -n "$CPU" ] && args+=(-cpu "$CPU")
 [ "$NODEFAULTS" = 1 ] && args+=(-nodefaults)

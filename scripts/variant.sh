@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Build an experiment kernel: the series (the commit build/linux is at)
+# with variants/NAME.patch on top, for the scenarios that say KERNEL=NAME.
+# It is built in the per-patch worktree (bisect/linux, bisect/obj), where
+# only what the patch touches is compiled again, and the worktree is left
+# clean; the kernel goes to build/variants/NAME/vmlinux.
+#   variant.sh NAME        after kernel.sh
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: variant.sh NAME}
+patch=$TOP/variants/$name.patch
+[ -f "$patch" ] || die "no variant $name (variants/$name.patch)"
+[ -f "$OBJ/.config" ] || die "no $OBJ/.config: run scripts/kernel.sh first"
+wt=$BISECT_TREE
+if [ ! -e "$wt/.git" ]; then
+	git -C "$TREE" worktree prune
+	mkdir -p "$BUILD/bisect"
+	git -C "$TREE" worktree add -q --detach "$wt" base
+fi
+mkdir -p "$BISECT_OBJ" "$BUILD/variants/$name"
+git -C "$wt" checkout -q -f --detach "$(git -C "$TREE" rev-parse HEAD)"
+git -C "$wt" apply "$patch" || die "variants/$name.patch does not apply"
+log=$BUILD/variants/$name/build.log
+cp "$OBJ/.config" "$BISECT_OBJ/.config"
+say "building the $name kernel (log: $log)"
+status=0
+bmake olddefconfig vmlinux >"$log" 2>&1 || status=$?
+git -C "$wt" checkout -q -f HEAD
+[ "$status" = 0 ] || { tail -20 "$log" >&2; die "the $name kernel does not build"; }
+cp "$BISECT_OBJ/vmlinux" "$BUILD/variants/$name/vmlinux"

@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps tree kernel selftests images run check bench lint bisect export clean
+.PHONY: help deps tree kernel selftests images run check bench lint quicklint bisect matrix export clean
 
 help:           ## list the targets
 	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' Makefile | expand -t 24
@@ -32,11 +32,17 @@ check: deps     ## build and run every test; last line 'N passed, N failed'
 bench: deps     ## KVM vs QEMU handling of passed-through TCEs (not in check)
 	@$(S)/bench.sh
 
-lint: tree      ## checkpatch --strict on every patch; the series applies
+lint: tree      ## the gate: git am + checkpatch, every patch builds, sparse, configs
+	@$(S)/gate.sh
+
+quicklint: tree ## git am + checkpatch --strict on every patch, rst, shellcheck
 	@$(S)/lint.sh
 
 bisect: kernel  ## every patch builds; sparse and W=1 add no warning
 	@$(S)/lint.sh && $(S)/bisect.sh && $(S)/sparse.sh
+
+matrix: tree    ## the series in each configuration of configs/matrix
+	@$(S)/matrix.sh
 
 export:         ## export the commits of build/linux back to patches/
 	@$(S)/export.sh

@@ -34,6 +34,10 @@ else
 fi
 cat "$LOGS/sparse.err" >&2
 printf 'sparse\tok\t%ss\n' "$(($(date +%s) - start))" >"$LOGS/sparse.status"
+# the configuration matrix: one test point per configuration
+start=$(date +%s)
+"$TOP/scripts/matrix.sh" >"$LOGS/matrix.ktap" || true
+printf 'matrix\tok\t%ss\n' "$(($(date +%s) - start))" >"$LOGS/matrix.status"
 "$TOP/scripts/selftests.sh"
 "$TOP/scripts/images.sh" guest
 "$TOP/scripts/images.sh" l1kvm
@@ -55,4 +59,4 @@ for s in "${scenarios[@]}"; do
 	[ -s "$LOGS/$s.err" ] && sed "s/^/[$s] /" "$LOGS/$s.err" >&2
 	cut -f1,3 "$LOGS/$s.status" 2>/dev/null | tr '\t' ' ' | sed 's/^/time: /' >&2 || true
 done
-exec python3 "$TOP/scripts/ktap.py" "$LOGS" bisect sparse "${scenarios[@]}"
+exec python3 "$TOP/scripts/ktap.py" "$LOGS" bisect sparse matrix "${scenarios[@]}"

@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-HOST_PKGS=(gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc
+HOST_PKGS=(gcc-powerpc64le-linux-gnu gcc-powerpc64-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc
 	qemu-system-data ccache sparse kmod bc bison flex libssl-dev libelf-dev
 	cpio xz-utils git make gcc python3 python3-docutils shellcheck file
 	binutils-powerpc64le-linux-gnu)

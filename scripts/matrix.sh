@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The series in the configurations a maintainer builds. Each
+# configs/matrix/NAME.config is merged over configs/[0-9]*.config (every
+# value it asks for must be taken, see not_taken) and built from the series (the tree
+# build/linux is at) in build/mx-NAME:
+#   "# build: full"  vmlinux and modules (modpost checks what the series
+#                    exports to modules);
+#   "# build: dirs"  the directories the series changes C files in, which
+#                    is where a configuration can break it;
+#   "# cross: PFX"   another cross compiler (big-endian).
+# A build error fails the configuration, and so does a warning in a file
+# the series changes (the base's own warnings elsewhere are listed, not
+# counted). The object directories sit beside build/obj, so that ccache
+# (CCACHE_BASEDIR) serves what another configuration compiled already.
+# Prints KTAP, one test point per configuration.
+#   matrix.sh [NAME...]        default: every configs/matrix/*.config
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if [ $# -gt 0 ]; then
+	names=("$@")
+else
+	names=()
+	for f in "$TOP"/configs/matrix/*.config; do
+		f=${f##*/}
+		names+=("${f%.config}")
+	done
+fi
+"$TOP/scripts/tree.sh" >&2
+changed=$(git -C "$TREE" diff --name-only base HEAD)
+# the directories of the C files the series changes
+dirs=$(grep -E '\.[ch]$' <<<"$changed" | grep -vE '^(tools|include|Documentation)/' |
+	sed 's|/[^/]*$|/|' | sort -u | tr '\n' ' ')
+frags=("$TOP"/configs/[0-9]*.config)
+
+# The values of fragment $1 that .config $2 does not have (an option off
+# may also be absent: its menu is off). Only the configuration's own
+# values count: the common fragments' values that depend on what it
+# turns off go. Fails when there is none.
+not_taken() {
+	local line sym out=
+	while read -r line; do
+		if [[ $line =~ ^(CONFIG_[A-Z0-9_]+)= ]]; then
+			grep -qxF "$line" "$2" || out+="$line "
+		elif [[ $line =~ ^#\ (CONFIG_[A-Z0-9_]+)\ is\ not\ set ]]; then
+			sym=${BASH_REMATCH[1]}
+			grep -q "^$sym=" "$2" && out+="$sym=n "
+		fi
+	done <"$1"
+	[ -n "$out" ] && echo "$out"
+}
+
+echo "TAP version 13"
+echo "1..${#names[@]}"
+n=0
+fail=0
+for name in "${names[@]}"; do
+	n=$((n + 1))
+	frag=$TOP/configs/matrix/$name.config
+	obj=$BUILD/mx-$name
+	log=$obj/build.log
+	start=$(date +%s)
+	mkdir -p "$obj"
+	build=$(sed -n 's/^# build: //p' "$frag")
+	cross=$(sed -n 's/^# cross: //p' "$frag")
+	cross=${cross:-$CROSS_COMPILE}
+	mk() {
+		CCACHE_BASEDIR=$BUILD make -C "$TREE" O="$obj" -j"$JOBS" \
+			CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" "$@"
+	}
+	why=
+	if ! command -v "${cross}gcc" >/dev/null; then
+		why="no ${cross}gcc (make deps)"
+	elif ! (cd "$TREE" && scripts/kconfig/merge_config.sh -n -O "$obj" \
+		"${frags[@]}" "$frag") >"$obj/merge_config.log" 2>&1; then
+		why="merge_config.sh failed"
+	elif dropped=$(not_taken "$frag" "$obj/.config"); then
+		why="Kconfig did not take $dropped"
+	else
+		case $build in
+		full) targets=(vmlinux modules) ;;
+		dirs) read -r -a targets <<<"$dirs" ;;
+		*) die "$frag: '# build: full' or '# build: dirs'" ;;
+		esac
+		if ! mk "${targets[@]}" >"$log" 2>&1; then
+			why="build failed (log: $log)"
+			grep -E 'error' "$log" | head -10 | sed 's/^/# /'
+		fi
+	fi
+	if [ -z "$why" ]; then
+		warnings=$(grep -E '(^|[^-])warning:' "$log" | sed "s|^$TREE/||" | sort -u || true)
+		new=$(while IFS=: read -r file _; do
+			grep -qxF "$file" <<<"$changed" && echo "$file"
+		done <<<"$warnings" | sort -u || true)
+		[ -n "$warnings" ] && while read -r w; do echo "# $w"; done <<<"$warnings"
+		[ -n "$new" ] && why="warnings in $(tr '\n' ' ' <<<"$new")"
+	fi
+	echo "# config_$name: $build build, $(($(date +%s) - start)) s"
+	if [ -n "$why" ]; then
+		echo "not ok $n config_$name # $why"
+		fail=1
+	else
+		echo "ok $n config_$name"
+	fi
+done
+exit $fail

@@ -7,7 +7,9 @@
 #                    exports to modules);
 #   "# build: dirs"  the directories the series changes C files in, which
 #                    is where a configuration can break it;
-#   "# cross: PFX"   another cross compiler (big-endian).
+#   "# cross: PFX"   another cross compiler (big-endian);
+#   "# base: NAME"   merged over arch/powerpc/configs/NAME (alldefconfig)
+#                    instead of the fragments (allnoconfig).
 # A build error fails the configuration, and so does a warning in a file
 # the series changes (the base's own warnings elsewhere are listed, not
 # counted). The object directories sit beside build/obj, so that ccache
@@ -64,6 +66,12 @@ for name in "${names[@]}"; do
 	build=$(sed -n 's/^# build: //p' "$frag")
 	cross=$(sed -n 's/^# cross: //p' "$frag")
 	cross=${cross:-$CROSS_COMPILE}
+	base=$(sed -n 's/^# base: //p' "$frag")
+	if [ -n "$base" ]; then
+		merge=("$TREE/arch/powerpc/configs/$base" "$frag")
+	else
+		merge=(-n "${frags[@]}" "$frag")
+	fi
 	mk() {
 		CCACHE_BASEDIR=$BUILD make -C "$TREE" O="$obj" -j"$JOBS" \
 			CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" "$@"
@@ -71,8 +79,8 @@ for name in "${names[@]}"; do
 	why=
 	if ! command -v "${cross}gcc" >/dev/null; then
 		why="no ${cross}gcc (make deps)"
-	elif ! (cd "$TREE" && scripts/kconfig/merge_config.sh -n -O "$obj" \
-		"${frags[@]}" "$frag") >"$obj/merge_config.log" 2>&1; then
+	elif ! (cd "$TREE" && CROSS_COMPILE=$cross scripts/kconfig/merge_config.sh \
+		-O "$obj" "${merge[@]}") >"$obj/merge_config.log" 2>&1; then
 		why="merge_config.sh failed"
 	elif dropped=$(not_taken "$frag" "$obj/.config"); then
 		why="Kconfig did not take $dropped"

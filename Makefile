@@ -48,4 +48,5 @@ export:         ## export the commits of build/linux back to patches/
 	@$(S)/export.sh
 
 clean:          ## remove build outputs (keeps build/linux and downloads)
-	rm -rf build/obj build/images build/logs build/kselftest build/disks
+	rm -rf build/obj build/images build/logs build/kselftest build/disks \
+		build/mx-* build/variants

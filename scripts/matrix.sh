@@ -31,7 +31,7 @@ fi
 "$TOP/scripts/tree.sh" >&2
 changed=$(git -C "$TREE" diff --name-only base HEAD)
 # the directories of the C files the series changes
-dirs=$(grep -E '\.[ch]$' <<<"$changed" | grep -vE '^(tools|include|Documentation)/' |
+dirs=$(grep -E '\.c$' <<<"$changed" | grep -vE '^(tools|Documentation)/' |
 	sed 's|/[^/]*$|/|' | sort -u | tr '\n' ' ')
 frags=("$TOP"/configs/[0-9]*.config)
 

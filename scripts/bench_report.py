@@ -12,6 +12,7 @@ real mode against virtual mode against QEMU. Writes OUTDIR/results.md and,
 when matplotlib is there, OUTDIR/bench.png.
 """
 import os
+import re
 import statistics
 import sys
 
@@ -130,12 +131,49 @@ def summary(vals, fmt):
     return (fmt % med) + spread, med
 
 
+def fuzz_table(logs, scenario):
+    """The hcall fuzzer's passes: hcalls, time, rate, result."""
+    path = os.path.join(logs, scenario + ".ktap")
+    if not os.path.exists(path):
+        return []
+    rate = re.compile(r"# kvm_tce_hcalls\.c:\d+:(\w+):([a-z ]+): (\d+) hcalls "
+                      r"in ([0-9.]+) s: (\d+) hcalls/s")
+    result = re.compile(r"(ok|not ok) \d+ hcalls\.(\w+)( # SKIP.*)?$")
+    passes, results = [], {}
+    for line in open(path, encoding="utf-8", errors="replace"):
+        line = line.strip()
+        m = rate.match(line)
+        if m:
+            passes.append(m.groups())
+        m = result.match(line)
+        if m:
+            results[m.group(2)] = "skipped" if m.group(3) else m.group(1)
+    if not passes:
+        return ["", "hcall fuzzer (%s): no results" % scenario]
+    out = ["", "hcall fuzzer (%s: kvm_tce_hcalls, every hcall checked "
+           "against the model)" % scenario, "",
+           "| mode | hcalls | seconds | hcalls/s | result |",
+           "|---|---|---|---|---|"]
+    rates = {}
+    for test, mode, n, secs, per_s in passes:
+        rates[mode] = float(per_s)
+        out.append("| %s | %s | %s | %s | %s |" % (
+            mode, n, secs, per_s, results.get(test, "?")))
+    if rates.get("real mode") and rates.get("virtual mode"):
+        out += ["", "real mode / virtual mode: %.2fx" %
+                (rates["real mode"] / rates["virtual mode"])]
+    return out
+
+
 def main():
     logs, outdir, scenarios = sys.argv[1], sys.argv[2], sys.argv[3:]
     rows = []
     plot = []
     extra = []
     for sc in scenarios:
+        if sc == "bench-hcalls":
+            extra += fuzz_table(logs, sc)
+            continue
         rs = runs(logs, sc)
         if not rs:
             rows.append((sc, "no results", "-", "-", "-", "-"))

@@ -3,12 +3,19 @@
 # kernel of $TREE into $OBJ. Incremental: the config is regenerated only
 # when a fragment changed.
 #   kernel.sh [make targets...]     default: vmlinux
+# With KVARIANT=NAME (scripts/variant.sh for a variants/NAME.config), the
+# fragment variants/NAME.config is merged last, the kernel is built in
+# build/variants/NAME/obj and copied to build/variants/NAME/vmlinux.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$TOP/scripts/tree.sh"
-mkdir -p "$OBJ"
 frags=("$TOP"/configs/[0-9]*.config)
+if [ -n "${KVARIANT:-}" ]; then
+	OBJ=$BUILD/variants/$KVARIANT/obj
+	frags+=("$TOP/variants/$KVARIANT.config")
+fi
+mkdir -p "$OBJ"
 stamp=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.fragments" 2>/dev/null)" != "$stamp" ]; then
 	say "configuring kernel from ${frags[*]##*/}"
@@ -28,3 +35,6 @@ if ! kmake "$@" >"$OBJ/build.log" 2>&1; then
 	die "kernel build failed; see $OBJ/build.log"
 fi
 grep -E '(^|[^-])warning:' "$OBJ/build.log" >&2 || true
+if [ -n "${KVARIANT:-}" ]; then
+	cp "$OBJ/vmlinux" "$BUILD/variants/$KVARIANT/vmlinux"
+fi

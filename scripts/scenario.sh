@@ -69,7 +69,8 @@ echo "$secs" >"$LOGS/$name.seconds"
 tr -d '\r' <"$console" >"$console.txt"
 sed -n '/^@@@KTAP-BEGIN@@@$/,/^@@@KTAP-END@@@$/p' "$console.txt" |
 	sed '1d;$d' >"$LOGS/$name.ktap"
-grep -E '(WARNING: CPU:|BUG:|Oops:|Kernel panic|KASAN:|UBSAN:|possible circular locking|possible recursive locking|INFO: task .* blocked)' \
+# lockdep's and RCU's reports say "WARNING: <what>" without "CPU:"
+grep -E '(WARNING: CPU:|WARNING: (possible|inconsistent|suspicious|bad unlock|lock held|held lock|Nested lock|[A-Z]+IRQ-)|BUG:|Oops:|Kernel panic|KASAN:|UBSAN:|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked)' \
 	"$console.txt" | sort -u >"$LOGS/$name.reports" || true
 
 status=ok

@@ -4,11 +4,17 @@
 # It is built in the per-patch worktree (bisect/linux, bisect/obj), where
 # only what the patch touches is compiled again, and the worktree is left
 # clean; the kernel goes to build/variants/NAME/vmlinux.
+# A variant may instead be a configuration, variants/NAME.config, merged
+# after configs/*.config (the debug kernel): kernel.sh builds it in its
+# own object directory, build/variants/NAME/obj.
 #   variant.sh NAME        after kernel.sh
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: variant.sh NAME}
+if [ -f "$TOP/variants/$name.config" ]; then
+	KVARIANT=$name exec "$TOP/scripts/kernel.sh"
+fi
 patch=$TOP/variants/$name.patch
 [ -f "$patch" ] || die "no variant $name (variants/$name.patch)"
 [ -f "$OBJ/.config" ] || die "no $OBJ/.config: run scripts/kernel.sh first"

@@ -12,19 +12,27 @@
 # passed on; the control must not link, and its hcalls must go to QEMU,
 # counted as passed on. On a POWER8 PowerNV L1 (hcalls arrive in real
 # mode) the linked runs must complete TCE hcalls in real mode, elsewhere
-# none may. Then the L1's nvme driver must read the marker again, and no
-# TCE write to L0 may have failed.
+# none may. Between the linked runs and the control, two runs take the
+# controller away while the L2 does DMA through it (TCE hcalls completing
+# in KVM): device_del from QEMU's monitor, and SIGKILL of QEMU. Each time
+# the group must come back to the L1 and every page QEMU pinned must be
+# unpinned (the control then shows the controller still works). Then the
+# L1's nvme driver must read the marker again, and no TCE write to L0 may
+# have failed.
 # shellcheck source=lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=lib/l2.sh
 . /tests/lib/l2.sh
-ktap_plan 18
+ktap_plan 27
 bdf=
 for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/class")" = 0x010802 ] && bdf=${d##*/} && break
 done
 passes="ddw noddw control"
 checks="qemu_takes_v2_container tce_table_linked no_tce_hcall_in_qemu real_mode l2_reads_and_writes_disk"
+pull_checks="unplugged_during_dma unplugged_group_given_back unplugged_tce_table_unlinked
+	unplugged_pages_unpinned unplugged_guest_runs_on
+	killed_during_dma killed_vm_destroyed killed_pages_unpinned killed_group_opens"
 # KVM-HV on POWER7/8 takes hcalls in real mode first
 realmode=0
 grep -q '^cpu.*POWER8' /proc/cpuinfo && grep -q '^platform.*PowerNV' /proc/cpuinfo &&
@@ -37,6 +45,9 @@ if [ ! -c /dev/kvm ] || [ -z "$bdf" ] || [ -z "${t_disk_marker:-}" ]; then
 			ktap_skip "${p}_$t" "$why"
 		done
 	done
+	for t in $pull_checks; do
+		ktap_skip "$t" "$why"
+	done
 	ktap_skip host_reads_disk_again "$why"
 	ktap_skip l0_took_every_tce "$why"
 	ktap_exit
@@ -48,7 +59,7 @@ ktap_check vfio_pci_bound "$bdf" test "$(basename "$(readlink "$dev/driver")")" 
 # the KVM trace events of the TCE links and of hcalls passed to QEMU
 tracing=/sys/kernel/debug/tracing
 tr_on() {
-	for e in kvm_ppc_tce_link kvm_ppc_tce_to_user; do
+	for e in kvm_ppc_tce_link kvm_ppc_tce_unlink kvm_ppc_tce_to_user; do
 		echo "$1" >"$tracing/events/kvm/$e/enable"
 	done
 	[ "$1" = 1 ] && : >"$tracing/trace"
@@ -123,6 +134,111 @@ l2_pass() {
 }
 l2_pass ddw
 l2_pass noddw disable_ddw
+
+group=$(basename "$(readlink "$dev/iommu_group")")
+# the group's file opens: nobody (QEMU) holds it
+group_opens() {
+	(exec 3<>"/dev/vfio/$group") 2>/dev/null
+}
+qemu_lck() {
+	sed -n 's/^VmLck:[[:space:]]*//p' "/proc/$(pidof qemu-system-ppc64)/status" 2>/dev/null
+}
+l2_booted() {
+	test "$(tr -d '\r' <"$1" | grep -c '^@@@L2-USERSPACE@@@')" -ge "$2"
+}
+
+# busy_begin NAME WHAT: the L2 started with busy_start, its DMA running
+# (TCE hcalls completing in KVM, its memory pinned) before WHAT is done to
+# it; sets base (the pages pinned before), pins (QEMU's) and log
+busy_begin() {
+	base=$(pinned_steady)
+	tr_on 1
+	busy_start "$1" "$bdf"
+	log=/tmp/l2-$1.log
+	rate=$(busy_wait "$log")
+	pins=$(($(pinned_pages) - base))
+	ktap_check "$1_during_dma" "$rate TCE hcalls completed by KVM in the second before $2, $pins pages pinned, QEMU's VmLck $(qemu_lck)" \
+		test "$rate" -gt 0 -a "$pins" -gt 0
+}
+# links_undone NAME VMS: every TCE table link made since busy_begin was
+# undone by the group's removal from the KVM-VFIO device (QEMU links a
+# group again after a reset: that is no new link), with VMS guests running
+links_undone() {
+	sed -n 's/.*kvm_ppc_tce_link: \(.*\) ret=0$/\1/p' "$tracing/trace" | sort -u >/tmp/links
+	sed -n 's/.*kvm_ppc_tce_unlink: //p' "$tracing/trace" | sort -u >/tmp/unlinks
+	grep 'kvm_ppc_tce_\(link\|unlink\):' "$tracing/trace" | sed "s/^ */# $1 trace: /"
+	tr_on 0
+	ktap_check "$1_tce_table_unlinked" "$(wc -l </tmp/links) links, $(wc -l </tmp/unlinks) undone, $(vm_count) VMs" \
+		test -s /tmp/links -a "$(vm_count)" = "$2" -a "$(cat /tmp/links)" = "$(cat /tmp/unlinks)"
+}
+# pins_back NAME: the pages pinned back where they were before busy_begin
+pins_back() {
+	left=$(($(pinned_settled "$base") - base))
+	ktap_check "$1_pages_unpinned" "$left of $pins pages still pinned" test "$left" = 0
+}
+
+# device_del while the L2 does DMA. The L2 has no drmgr to release its
+# slot; QEMU completes the unplug at the reset that follows. QEMU must
+# then give the group back and unpin every page while it and its VM run on.
+busy_begin unplugged device_del
+busy_lck=$(qemu_lck)
+qmp '"device_del"' '{"id": "hostnvme"}'
+sleep 2
+qmp '"system_reset"'
+n=0
+while ! group_opens && [ $n -lt 60 ]; do
+	sleep 1
+	n=$((n + 1))
+done
+lck=$(qemu_lck)
+page_kb=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
+# QEMU says so, its VM runs on, its VmLck dropped by what it had pinned
+# (what stays is what KVM accounts for the guest's TCE tables)
+# shellcheck disable=SC2317 # called by ktap_check
+given_back() {
+	test "$n" -lt 60 -a -n "$lck" -a "$(vm_count)" = 1 &&
+		test $((${busy_lck% kB} - ${lck% kB})) -ge $((pins * page_kb)) &&
+		grep -q '"DEVICE_DELETED".*"hostnvme"' /tmp/l2-unplugged.qmp
+}
+ktap_check unplugged_group_given_back "after ${n}s, $(grep -c DEVICE_DELETED /tmp/l2-unplugged.qmp) DEVICE_DELETED; $(vm_count) VM, QEMU's VmLck from $busy_lck to $lck (the pages pinned: $((pins * page_kb)) kB)" \
+	given_back
+# QEMU took the group out of its KVM-VFIO device: KVM undid every link
+links_undone unplugged 1
+pins_back unplugged
+n=0
+while ! l2_booted "$log" 2 && [ $n -lt 180 ] && kill -0 "$busy_job" 2>/dev/null; do
+	sleep 1
+	n=$((n + 1))
+done
+ktap_check unplugged_guest_runs_on "the L2 started again after the reset: $(tr -d '\r' <"$log" | grep -c '^@@@L2-USERSPACE@@@') boots" \
+	l2_booted "$log" 2
+qmp '"quit"'
+wait "$busy_job"
+echo "# unplugged: QEMU exit $?"
+tr -d '\r' <"$log" | grep -v '^ *$' | tail -3 | sed 's/^/# unplugged L2: /'
+grep -o '"event": "[A-Z_]*"' /tmp/l2-unplugged.qmp | tr '\n' ' ' | sed 's/^/# unplugged QMP events: /'
+echo
+
+# SIGKILL of QEMU while the L2 does DMA: the VM goes, the group comes
+# back, every page is unpinned.
+busy_begin killed SIGKILL
+kill -KILL "$(pidof qemu-system-ppc64)"
+wait "$busy_job"
+rc=$?
+n=0
+while [ "$(vm_count)" != 0 ] && [ $n -lt 30 ]; do
+	sleep 1
+	n=$((n + 1))
+done
+ktap_check killed_vm_destroyed "QEMU exit $rc, $(vm_count) VMs left after ${n}s" \
+	test "$rc" = 137 -a "$(vm_count)" = 0
+# (the VM's end drops its links with its TCE tables, untraced: kmemleak,
+# last on the debug kernel, finds them if they stayed)
+tr_on 0
+pins_back killed
+ktap_check killed_group_opens "" group_opens
+tr -d '\r' <"$log" | grep -v '^ *$' | tail -2 | sed 's/^/# killed L2: /'
+
 l2_pass control disable_ddw
 
 bind_to nvme "$bdf"

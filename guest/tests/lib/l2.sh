@@ -32,7 +32,8 @@ bind_to() {
 # KVM's TCE statistics of the running L2, summed over its vCPUs
 kvm_tce_stats() {
 	for f in /sys/kernel/debug/kvm/*-*/tce_*; do
-		[ -f "$f" ] && echo "${f##*/} $(cat "$f")"
+		# (the VM may go while they are read)
+		[ -f "$f" ] && echo "${f##*/} $(cat "$f" 2>/dev/null)"
 	done | awk '{ s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
 }
 
@@ -62,4 +63,83 @@ stats_stop() {
 # stat_of NAME FILE: one counter of a stats FILE (0 if absent)
 stat_of() {
 	awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' "$2"
+}
+
+# Pages pinned in the whole system now (pin_user_pages() and friends)
+pinned_pages() {
+	awk '$1 == "nr_foll_pin_acquired" { a = $2 }
+		$1 == "nr_foll_pin_released" { r = $2 } END { print a - r }' /proc/vmstat
+}
+
+# pinned_pages once it stays the same for a second (/proc/vmstat lags
+# the CPUs' counts; an exited QEMU's pages go after a grace period)
+pinned_steady() {
+	a=$(pinned_pages)
+	n=0
+	while sleep 1 && [ "$(pinned_pages)" != "$a" ] && [ $n -lt 10 ]; do
+		a=$(pinned_pages)
+		n=$((n + 1))
+	done
+	pinned_pages
+}
+
+# pinned_settled WANT: pinned_pages once it is WANT, or after 10 s (memory
+# registered with a v2 container is unpinned after an RCU grace period)
+pinned_settled() {
+	n=0
+	while [ "$(pinned_pages)" != "$1" ] && [ $n -lt 50 ]; do
+		sleep 0.2
+		n=$((n + 1))
+	done
+	pinned_pages
+}
+
+# TCE hcalls KVM completed (real and virtual mode) in the running L2
+tce_handled() {
+	kvm_tce_stats | awk '$1 ~ /_(real|virt)$/ { s += $2 } END { print s + 0 }'
+}
+
+# busy_start NAME BDF: the L2 in the background with the controller as
+# device "hostnvme" and t_l2_busy=1 (DMA until QEMU goes), on the 32-bit
+# window (a TCE hcall per read). Its log is /tmp/l2-NAME.log; QMP commands
+# go to it through qmp, its answers and events into /tmp/l2-NAME.qmp.
+# Sets busy_job to the background job.
+busy_start() {
+	rm -f /tmp/l2qmp.in /tmp/l2qmp.out
+	mkfifo /tmp/l2qmp.in /tmp/l2qmp.out
+	: >"/tmp/l2-$1.log"
+	cat /tmp/l2qmp.out >"/tmp/l2-$1.qmp" &
+	L2_TIMEOUT=600 L2_APPEND="t_l2_busy=1 disable_ddw nvme_core.admin_timeout=2 nvme_core.io_timeout=2" \
+		l2_qemu "/tmp/l2-$1.log" -device "vfio-pci,host=$2,id=hostnvme" \
+		-chardev pipe,id=qmp0,path=/tmp/l2qmp -mon chardev=qmp0,mode=control &
+	busy_job=$!
+	qmp '"qmp_capabilities"'
+}
+
+# qmp COMMAND [ARGUMENTS]: a QMP command (a JSON string) with its
+# arguments (a JSON object) to the L2 started by busy_start
+qmp() {
+	echo "{\"execute\": $1${2:+, \"arguments\": $2}}" >/tmp/l2qmp.in
+}
+
+# busy_wait LOG: once the L2 has started its DMA (or after 300 s), the
+# TCE hcalls KVM completed in one second
+busy_wait() {
+	n=0
+	while ! grep -q '@@@L2-BUSY@@@' "$1" && [ $n -lt 300 ] && kill -0 "$busy_job" 2>/dev/null; do
+		sleep 1
+		n=$((n + 1))
+	done
+	a=$(tce_handled)
+	sleep 1
+	echo $(($(tce_handled) - a))
+}
+
+# vm_count: KVM guests in this L1 (their debugfs directories, PID-FD)
+vm_count() {
+	n=0
+	for d in /sys/kernel/debug/kvm/*-*; do
+		[ -d "$d" ] && n=$((n + 1))
+	done
+	echo $n
 }

@@ -117,9 +117,13 @@ busy_start() {
 }
 
 # qmp COMMAND [ARGUMENTS]: a QMP command (a JSON string) with its
-# arguments (a JSON object) to the L2 started by busy_start
+# arguments (a JSON object) to the L2 started by busy_start. Opening the
+# FIFO waits for QEMU to hold it: a QEMU that never started or has died
+# fails the command after QMP_WAIT (30) seconds instead of hanging the test.
 qmp() {
-	echo "{\"execute\": $1${2:+, \"arguments\": $2}}" >/tmp/l2qmp.in
+	# shellcheck disable=SC2016 # $1 is the inner sh's
+	timeout "${QMP_WAIT:-30}" sh -c 'echo "$1" >/tmp/l2qmp.in' qmp \
+		"{\"execute\": $1${2:+, \"arguments\": $2}}"
 }
 
 # busy_wait LOG: once the L2 has started its DMA (or after 300 s), the

@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps tree kernel selftests images run check bench lint quicklint bisect matrix export clean
+.PHONY: help deps tree kernel selftests images run check fresh bench lint quicklint bisect matrix export clean
 
 help:           ## list the targets
 	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' Makefile | expand -t 24
@@ -28,6 +28,9 @@ run: deps       ## the main job: NVMe passthrough to an L2 guest, TCEs in KVM
 
 check: deps     ## build and run every test; last line 'N passed, N failed'
 	@$(S)/check.sh $(SCENARIOS)
+
+fresh:          ## make run on a new Debian 12 root (debootstrap); FRESH=check adds make check
+	@$(S)/fresh.sh run $(FRESH)
 
 bench: deps     ## KVM vs QEMU handling of passed-through TCEs (not in check)
 	@$(S)/bench.sh

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Build everything, build every patch of the series on its own (bisect.sh),
-# check that sparse and W=1 find nothing new (sparse.sh), run every
-# scenario; print one line per test and
-# finish with "N passed, N failed, N skipped". Exit 1 on any failure.
+# check that sparse and W=1 find nothing new (sparse.sh), build the
+# configuration matrix (matrix.sh), run every scenario; print one line per
+# test and finish with "N passed, N failed, N skipped". Exit 1 on any
+# failure. A line on standard error says when each step starts and ends.
 #   check.sh [SCENARIO...]     default: all of scenarios/*.conf
+#
+# The pseudo-scenarios harness (ktap.py's unit tests), bisect, sparse and
+# matrix are reported like scenarios: their KTAP in $LOGS/NAME.ktap, their
+# status the exit status of their script, no skip allowed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,47 +21,86 @@ else
 		scenarios+=("${c%.conf}")
 	done
 fi
+pseudo=(harness bisect sparse matrix)
 
-"$TOP/scripts/lint.sh"
-"$TOP/scripts/kernel.sh"
-# Every patch builds: reported as the test points of "bisect"
+check_start=$(date +%s)
 mkdir -p "$LOGS"
-start=$(date +%s)
-"$TOP/scripts/bisect.sh" >"$LOGS/bisect.ktap" || true
-printf 'bisect\tok\t%ss\n' "$(($(date +%s) - start))" >"$LOGS/bisect.status"
+for p in "${pseudo[@]}"; do
+	rm -f "$LOGS/$p".{ktap,status,skips,err}
+done
+
+# step NAME COMMAND...: run a build step, with a line when it starts and
+# one when it ends; a failed step stops make check
+step() {
+	local name=$1 t
+	shift
+	t=$(date +%s)
+	progress "$name: start"
+	if ! "$@"; then
+		progress "$name: FAILED after $(($(date +%s) - t)) s"
+		exit 1
+	fi
+	progress "$name: ok, $(($(date +%s) - t)) s"
+}
+
+# pseudo NAME COMMAND...: a step whose KTAP (standard output) is reported
+# as a scenario; its status is the command's exit status
+pseudo() {
+	local name=$1 t rc=0 status=ok
+	shift
+	t=$(date +%s)
+	progress "$name: start"
+	: >"$LOGS/$name.skips"
+	"$@" >"$LOGS/$name.ktap" 2> >(tee "$LOGS/$name.err" >&2) || rc=$?
+	[ $rc = 0 ] || status="exit status $rc"
+	printf '%s\t%s\t%ss\n' "$name" "$status" "$(($(date +%s) - t))" >"$LOGS/$name.status"
+	progress "$name: $status, $(($(date +%s) - t)) s"
+}
+
+progress() { say "[check $(($(date +%s) - check_start))s] $*"; }
+
+pseudo harness python3 "$TOP/scripts/test_ktap.py" --ktap
+step lint "$TOP/scripts/lint.sh"
+step kernel "$TOP/scripts/kernel.sh"
+# every patch builds: one test point per patch
+pseudo bisect "$TOP/scripts/bisect.sh"
 # sparse (C=2) and W=1 add no warning over the base: one test point
-start=$(date +%s)
-if "$TOP/scripts/sparse.sh" 2>"$LOGS/sparse.err"; then
-	printf 'TAP version 13\n1..1\nok 1 no_new_sparse_or_w1_warnings\n' >"$LOGS/sparse.ktap"
-else
-	printf 'TAP version 13\n1..1\nnot ok 1 no_new_sparse_or_w1_warnings # see %s\n' \
-		"$LOGS/sparse.err" >"$LOGS/sparse.ktap"
-fi
-cat "$LOGS/sparse.err" >&2
-printf 'sparse\tok\t%ss\n' "$(($(date +%s) - start))" >"$LOGS/sparse.status"
+sparse_ktap() {
+	if "$TOP/scripts/sparse.sh"; then
+		printf 'TAP version 13\n1..1\nok 1 no_new_sparse_or_w1_warnings\n'
+	else
+		printf 'TAP version 13\n1..1\nnot ok 1 no_new_sparse_or_w1_warnings # see %s\n' \
+			"$LOGS/sparse.err"
+		return 1
+	fi
+}
+pseudo sparse sparse_ktap
 # the configuration matrix: one test point per configuration
-start=$(date +%s)
-"$TOP/scripts/matrix.sh" >"$LOGS/matrix.ktap" || true
-printf 'matrix\tok\t%ss\n' "$(($(date +%s) - start))" >"$LOGS/matrix.status"
-"$TOP/scripts/selftests.sh"
-"$TOP/scripts/images.sh" guest
-"$TOP/scripts/images.sh" l1kvm
+pseudo matrix "$TOP/scripts/matrix.sh"
+step selftests "$TOP/scripts/selftests.sh"
+step "image guest" "$TOP/scripts/images.sh" guest
+step "image l1kvm" "$TOP/scripts/images.sh" l1kvm
 
 # the experiment kernels the scenarios ask for (KERNEL=)
-for s in "${scenarios[@]}"; do
+for v in $(for s in "${scenarios[@]}"; do
 	sed -n 's/^KERNEL=//p' "$TOP/scenarios/$s.conf"
-done | sort -u | while read -r v; do
-	"$TOP/scripts/variant.sh" "$v"
+done | sort -u); do
+	step "variant $v" "$TOP/scripts/variant.sh" "$v"
 done
 
-# TCG runs a one-CPU guest on one host thread: run as many as there are cores.
-mkdir -p "$LOGS"
+# TCG runs a one-CPU guest on one host thread: run as many as there are
+# cores. A line when each scenario starts and ends.
 # shellcheck disable=SC2016 # $1.. are expanded by the inner sh
 printf '%s\n' "${scenarios[@]}" |
-	xargs -P "$JOBS" -I{} sh -c '"$1" "$2" >/dev/null 2>"$3/$2.err" || true' _ \
-		"$TOP/scripts/scenario.sh" {} "$LOGS"
+	xargs -P "$JOBS" -I{} sh -c '
+		t0=$(date +%s)
+		echo "[check $((t0 - $4))s] scenario $2: start" >&2
+		"$1" "$2" >/dev/null 2>"$3/$2.err"
+		t1=$(date +%s)
+		echo "[check $((t1 - $4))s] scenario $2: $(cut -f2 "$3/$2.status" 2>/dev/null || echo "no status"), $((t1 - t0)) s" >&2
+		true' _ "$TOP/scripts/scenario.sh" {} "$LOGS" "$check_start"
 for s in "${scenarios[@]}"; do
 	[ -s "$LOGS/$s.err" ] && sed "s/^/[$s] /" "$LOGS/$s.err" >&2
-	cut -f1,3 "$LOGS/$s.status" 2>/dev/null | tr '\t' ' ' | sed 's/^/time: /' >&2 || true
 done
-exec python3 "$TOP/scripts/ktap.py" "$LOGS" bisect sparse matrix "${scenarios[@]}"
+progress "done; results:"
+exec python3 "$TOP/scripts/ktap.py" "$LOGS" "${pseudo[@]}" "${scenarios[@]}"

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Install what the build and the scenarios need from Debian's archive.
-# Idempotent and quiet when everything is already there.
+# Idempotent and quiet when everything is already there; root is needed
+# only when something is missing (a package, the ppc64el architecture or
+# its package index), and then it says what.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 HOST_PKGS=(gcc-powerpc64le-linux-gnu gcc-powerpc64-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc
 	qemu-system-data ccache sparse kmod bc bison flex libssl-dev libelf-dev
-	cpio xz-utils git make gcc python3 python3-docutils shellcheck file
+	cpio xz-utils git make gcc python3 python3-docutils shellcheck file rsync
 	binutils-powerpc64le-linux-gnu)
-
-[ "$(id -u)" = 0 ] || die "deps.sh installs packages and must run as root"
 
 # apt-get update, retried: an index is sometimes caught mid-sync ("File has
 # unexpected size"). If after the retries only ppc64el indexes still fail
@@ -39,11 +39,20 @@ for p in "${HOST_PKGS[@]}"; do
 done
 need_update=0
 [ ${#missing[@]} -gt 0 ] && need_update=1
+dpkg --print-foreign-architectures | grep -qx ppc64el || need_update=1
+apt-cache show busybox-static:ppc64el >/dev/null 2>&1 || need_update=1
+if [ ${#missing[@]} = 0 ] && [ $need_update = 0 ]; then
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	dpkg --print-foreign-architectures | grep -qx ppc64el ||
+		say "missing: the ppc64el architecture (dpkg --add-architecture ppc64el)"
+	[ ${#missing[@]} = 0 ] || say "missing packages: ${missing[*]}"
+	die "run 'make deps' as root once to install what is missing; the rest runs as any user"
+fi
 if ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
 	dpkg --add-architecture ppc64el
-	need_update=1
 fi
-apt-cache show busybox-static:ppc64el >/dev/null 2>&1 || need_update=1
 [ $need_update = 1 ] && apt_update
 if [ ${#missing[@]} -gt 0 ]; then
 	say "installing: ${missing[*]}"

@@ -3,82 +3,192 @@
 
 usage: ktap.py LOGDIR SCENARIO...
 
-For each scenario, reads LOGDIR/NAME.status and LOGDIR/NAME.ktap, prints a
-line per test (leaf test points of the nested KTAP: a test program's own
-result line counts only when the program printed no test points of its
-own), then a final line "N passed, N failed, N skipped". A scenario that did
-not finish, or whose console shows kernel reports, counts as one more failed
-test named after it. Exit status 1 when anything failed.
+For each scenario, reads LOGDIR/NAME.status, LOGDIR/NAME.ktap and
+LOGDIR/NAME.skips, prints a line per test (leaf test points of the nested
+KTAP: a test program's own result line counts only when the program
+printed no test points of its own), then a final line
+"N passed, N failed, N skipped". Exit status 1 when anything failed.
+
+Nothing counts as passed by going missing:
+- every level of the document must run as many tests as its plan ("1..N")
+  says; fewer or more, or results without a plan, is one more failed point
+  named after the program ("PROG: plan");
+- a scenario whose status is not "ok" (it did not finish, its console has
+  kernel reports, or it has no status at all) is one more failed point;
+- a skip counts as skipped only when NAME.skips declares it (lines
+  "GLOB<TAB>why", GLOB matched with fnmatch against the point's name
+  without the scenario); any other skip fails. A declared skip that did
+  not happen is reported as a NOTE, so that the list stays true.
 """
+import fnmatch
 import re
 import sys
 
 # kselftest_harness.h of 6.1 names a skipped test only in its "RUN" line
 RUN = re.compile(r'^(?P<ind>\s*)#\s+RUN\s+(?P<name>\S+) \.\.\.')
-RESULT = re.compile(r'^(?P<ind>\s*)(?P<not>not )?ok (?P<num>\d+)\s*(?P<name>[^#]*?)\s*(#\s*(?P<dir>\S+)\s*(?P<why>.*))?$')
+RESULT = re.compile(r'^(?P<ind>\s*)(?P<not>not )?ok (?P<num>\d+)\s*(?P<name>[^#]*?)'
+                    r'\s*(#\s*(?P<dir>\S+)\s*(?P<why>.*))?$')
+PLAN = re.compile(r'^(?P<ind>\s*)1\.\.(?P<n>\d+)\s*(#.*)?$')
+
+
+class Result:
+    """One result line, with the results nested under it."""
+
+    def __init__(self, name, status, reason, kids=()):
+        self.name, self.status, self.reason = name, status, reason
+        self.kids = list(kids)
+
+    def __repr__(self):
+        return f'Result({self.name!r}, {self.status!r}, {self.reason!r}, {self.kids!r})'
+
+
+def plan_check(kids, plan, where):
+    """The point that fails a level whose results do not match its plan,
+    or None."""
+    if plan is None:
+        if kids:
+            return Result('plan', 'fail', f'{len(kids)} results and no plan{where}')
+        return None
+    if len(kids) != plan:
+        return Result('plan', 'fail', f'planned {plan}, ran {len(kids)}{where}')
+    return None
 
 
 def parse(lines):
-    """Return the top-level results as (name, status, reason, children)."""
+    """Return the top-level results (a list of Result). A level whose
+    count of results differs from its plan gets a failed 'plan' point."""
     pending = {}        # depth -> results seen at that depth, not yet adopted
+    plans = {}          # depth -> the plan of the level open there
     running = {}        # depth -> name of the test last started there
     for line in lines:
+        line = line.rstrip('\n')
         r = RUN.match(line)
         if r:
             running[len(r.group('ind')) // 2] = r.group('name')
             continue
-        m = RESULT.match(line.rstrip('\n'))
+        p = PLAN.match(line)
+        if p:
+            depth = len(p.group('ind')) // 2
+            # a new document at this depth: what deeper levels had is gone
+            for k in [k for k in pending if k > depth]:
+                del pending[k]
+            for k in [k for k in plans if k >= depth]:
+                del plans[k]
+            plans[depth] = int(p.group('n'))
+            continue
+        m = RESULT.match(line)
         if not m:
             continue
         depth = len(m.group('ind')) // 2
         d = (m.group('dir') or '').upper()
         status = 'fail' if m.group('not') else ('skip' if d in ('SKIP', 'XFAIL') else 'pass')
-        reason = (('XFAIL ' if d == 'XFAIL' else '') + (m.group('why') or '')).strip()
+        if d in ('SKIP', 'XFAIL'):
+            reason = (('XFAIL ' if d == 'XFAIL' else '') + (m.group('why') or '')).strip()
+        else:       # "# exit=1" and other comments say why it failed
+            reason = ((m.group('dir') or '') + ' ' + (m.group('why') or '')).strip()
         kids = pending.pop(depth + 1, [])
+        plan = plans.pop(depth + 1, None)
+        # a program that printed a plan and then nothing (it died first)
+        # has a plan and no results: that is a failed plan too
+        if kids or plan is not None:
+            bad = plan_check(kids, plan, '')
+            if bad:
+                kids.append(bad)
         for k in [k for k in pending if k > depth]:
             del pending[k]
+        for k in [k for k in plans if k > depth + 1]:
+            del plans[k]
         pending.setdefault(depth, []).append(
-            (m.group('name') or running.pop(depth, '#' + m.group('num')),
-             status, reason, kids))
-    return pending.get(0, [])
+            Result(m.group('name') or running.pop(depth, '#' + m.group('num')),
+                   status, reason, kids))
+    top = pending.get(0, [])
+    bad = plan_check(top, plans.get(0), ' in the document')
+    if bad:
+        top.append(bad)
+    # results left open at a deeper level: a program whose own result line
+    # never came (the document was cut short)
+    for depth in sorted(k for k in pending if k > 0):
+        top.append(Result(f'(unfinished level {depth})', 'fail',
+                          f'{len(pending[depth])} results with no result line of their program',
+                          pending[depth]))
+    return top
 
 
 def leaves(results, prefix=''):
     """Yield (name, status, reason) for each leaf test point. A parent whose
     children all passed but which itself failed (the program exited with an
     error after its points) counts as one more failed point."""
-    for name, status, reason, kids in results:
-        if not kids:
-            yield prefix + name, status, reason
+    for r in results:
+        if not r.kids:
+            yield prefix + r.name, r.status, r.reason
             continue
-        yield from leaves(kids, prefix + name + ': ')
-        if status == 'fail' and all(k[1] != 'fail' for k in kids):
-            yield prefix + name, status, reason
+        yield from leaves(r.kids, prefix + r.name + ': ')
+        if r.status == 'fail' and all(k.status != 'fail' for k in r.kids):
+            yield prefix + r.name, r.status, r.reason
 
 
-def main():
-    logdir, scenarios = sys.argv[1], sys.argv[2:]
+def read_skips(path):
+    """[(glob, why)] from a NAME.skips file; none when it is missing."""
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                line = line.rstrip('\n')
+                if not line.strip() or line.lstrip().startswith('#'):
+                    continue
+                glob, _, why = line.partition('\t')
+                out.append((glob.strip(), why.strip()))
+    except OSError:
+        pass
+    return out
+
+
+def summarise(sc, status, ktap, skips, out):
+    """Count one scenario's results; print its lines to out. Returns a
+    dict of counts."""
     count = {'pass': 0, 'fail': 0, 'skip': 0}
     word = {'pass': 'PASS', 'fail': 'FAIL', 'skip': 'SKIP'}
+    used = set()
+    for name, st, why in leaves(parse(ktap)):
+        if st == 'skip':
+            hit = [i for i, (g, _) in enumerate(skips) if fnmatch.fnmatchcase(name, g)]
+            if hit:
+                used.update(hit)
+                why = f'{why}; expected: {skips[hit[0]][1]}' if why else f'expected: {skips[hit[0]][1]}'
+            else:
+                st = 'fail'
+                why = f'unexpected skip: {why}' if why else 'unexpected skip'
+        count[st] += 1
+        print(f'{word[st]}  {sc}: {name}' + (f'  ({why})' if why and st != 'pass' else ''), file=out)
+    for i, (g, why) in enumerate(skips):
+        if i not in used:
+            print(f'NOTE  {sc}: declared skip did not happen: {g}  ({why})', file=out)
+    if status != 'ok':
+        count['fail'] += 1
+        print(f'FAIL  {sc}: scenario ({status})', file=out)
+    return count
+
+
+def main(argv, out=sys.stdout):
+    logdir, scenarios = argv[1], argv[2:]
+    total = {'pass': 0, 'fail': 0, 'skip': 0}
     for sc in scenarios:
         try:
-            status = open(f'{logdir}/{sc}.status').read().split('\t')[1]
-        except OSError:
-            status = 'not run'
+            with open(f'{logdir}/{sc}.status') as f:
+                status = f.read().split('\t')[1]
+        except (OSError, IndexError):
+            status = 'not run (no status)'
         try:
-            ktap = open(f'{logdir}/{sc}.ktap').readlines()
+            with open(f'{logdir}/{sc}.ktap') as f:
+                ktap = f.readlines()
         except OSError:
             ktap = []
-        for name, st, why in leaves(parse(ktap)):
-            full = f'{sc}: {name}'
-            count[st] += 1
-            print(f'{word[st]}  {full}' + (f'  ({why})' if why and st != 'pass' else ''))
-        if status != 'ok':
-            count['fail'] += 1
-            print(f'FAIL  {sc}: scenario ({status})')
-    print(f"{count['pass']} passed, {count['fail']} failed, {count['skip']} skipped")
-    return 1 if count['fail'] else 0
+        count = summarise(sc, status, ktap, read_skips(f'{logdir}/{sc}.skips'), out)
+        for k in total:
+            total[k] += count[k]
+    print(f"{total['pass']} passed, {total['fail']} failed, {total['skip']} skipped", file=out)
+    return 1 if total['fail'] else 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(sys.argv))

@@ -15,6 +15,11 @@ BISECT_OBJ=$BUILD/bisect/obj    # laid out like TREE and OBJ for ccache
 export ARCH=powerpc
 export CROSS_COMPILE=powerpc64le-linux-gnu-
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache-spapr}
+# Every build (main, bisect, matrix, variants) keeps its source tree and its
+# object directory side by side under $BUILD, so with the base directory set
+# the compiler's command lines are the same in all of them and ccache serves
+# one build's objects to the others.
+export CCACHE_BASEDIR=$BUILD
 JOBS=${JOBS:-$(nproc)}
 
 # shellcheck source=../base.conf
@@ -35,15 +40,21 @@ quiet() {
 	rm -f "$log"
 }
 
+# report_scan FILE...: the lines of the files that are kernel reports
+# (scripts/reports.pattern), each once
+report_scan() {
+	grep -hE -f <(grep -vE '^(#|[[:space:]]*$)' "$TOP/scripts/reports.pattern") "$@" |
+		sort -u || true
+}
+
 # The patch files of patches/series, in order.
 series_files() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series"
 }
 
-# make in the per-patch worktree; CCACHE_BASEDIR lets ccache serve what the
-# main build compiled (the same relative paths)
+# make in the per-patch worktree
 bmake() {
-	CCACHE_BASEDIR=$BUILD make -C "$BISECT_TREE" O="$BISECT_OBJ" -j"$JOBS" \
+	make -C "$BISECT_TREE" O="$BISECT_OBJ" -j"$JOBS" \
 		CC="ccache ${CROSS_COMPILE}gcc" "$@"
 }
 

@@ -13,10 +13,20 @@ set -euo pipefail
 "$TOP/scripts/kernel.sh"
 "$TOP/scripts/selftests.sh"
 "$TOP/scripts/images.sh" l1kvm
-for s in kvm-powernv9-vfio kvm-pseries-vfio; do
+# The two machines side by side (TCG runs each on one core), the real
+# client's test alone: what is shown below is what runs.
+shows=(kvm-powernv9-vfio kvm-pseries-vfio)
+pids=()
+for s in "${shows[@]}"; do
+	say "starting $s: qemu-system-ppc64 -M $(sed -n 's/^MACHINE=//p' "$TOP/scenarios/$s.conf"), an L2 KVM guest with the NVMe"
+	SCENARIO_TESTS=l2_vfio "$TOP/scripts/scenario.sh" "$s" >/dev/null 2>"$LOGS/$s.run.err" &
+	pids+=($!)
+done
+rc=0
+for p in "${pids[@]}"; do wait "$p" || rc=1; done
+for s in "${shows[@]}"; do
 	say ""
-	say "=== $s: qemu-system-ppc64 -M $(sed -n 's/^MACHINE=//p' "$TOP/scenarios/$s.conf"), an L2 KVM guest with the NVMe"
-	"$TOP/scripts/scenario.sh" "$s" || true
+	say "=== $s: qemu-system-ppc64 -M $(sed -n 's/^MACHINE=//p' "$TOP/scenarios/$s.conf")"
 	k=$LOGS/$s.ktap
 	grep -m1 'Linux version' "$LOGS/$s.console.txt" |
 		sed 's/^\[[^]]*\] */L1 kernel: /' >&2 || true
@@ -27,6 +37,9 @@ for s in kvm-powernv9-vfio kvm-pseries-vfio; do
 			s/^ *# $p KVM: /  KVM stats:  /p
 			s/^ *# ${p}_l2_reads_and_writes_disk: @@@L2-NVME@@@ /  L2 disk:    /p" "$k" >&2
 	done
-	python3 "$TOP/scripts/ktap.py" "$LOGS" "$s" >&2 || true
-	say "took $(cat "$LOGS/$s.seconds")s; full console: $LOGS/$s.console.txt"
+	cat "$LOGS/$s.run.err" >&2
+	# (the skips the scenario declares for its other tests do not apply)
+	python3 "$TOP/scripts/ktap.py" "$LOGS" "$s" | grep -v '^NOTE' >&2 || rc=1
+	say "took $(cat "$LOGS/$s.seconds" 2>/dev/null || echo ?)s; full console: $LOGS/$s.console.txt"
 done
+[ $rc = 0 ] || die "make run: a scenario failed (above)"

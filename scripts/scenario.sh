@@ -3,7 +3,9 @@
 # let the guest run its tests, and leave in $LOGS:
 #   NAME.console   the whole console (L2 consoles included, through L1's)
 #   NAME.ktap      the KTAP document the guest printed
-#   NAME.reports   kernel reports (oops, BUG, WARNING, lockdep...) found
+#   NAME.reports   kernel reports (scripts/reports.pattern) found
+#   NAME.skips     the skips the scenario expects (SKIPS), for ktap.py
+#   NAME.status    NAME, "ok" or what went wrong, seconds (written last)
 # Exit status 0 when the guest finished; 1 on timeout, a crash or a report.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -28,14 +30,25 @@ NODEFAULTS=1             # 0: keep QEMU's default devices (powernv's PHBs)
 TIMEOUT=120              # seconds for the whole run
 TESTS=                   # tests the guest runs, comma-separated
 KERNEL=                  # an experiment kernel (variants/NAME.patch)
+SKIPS=()                 # the skips this scenario expects: "GLOB -- why",
+                         # GLOB matching a test point's name ("PROG: POINT")
 # shellcheck source=/dev/null
 . "$conf"
 [ -n "$MACHINE" ] || die "$conf sets no MACHINE"
+# SCENARIO_TESTS: run these tests instead of the scenario's (make run)
+TESTS=${SCENARIO_TESTS:-$TESTS}
 
 DISK_MARKER=SPAPR-VFIO-DISK-MARKER
 mkdir -p "$LOGS"
 console=$LOGS/$name.console
-rm -f "$console" "$LOGS/$name.ktap" "$LOGS/$name.reports"
+# nothing of an earlier run may stand for this one
+rm -f "$console" "$console.txt" "$LOGS/$name".{ktap,reports,status,seconds,skips,qemu}
+for s in "${SKIPS[@]}"; do
+	case $s in
+	*' -- '*) printf '%s\t%s\n' "${s%% -- *}" "${s#* -- }" ;;
+	*) die "$conf: SKIPS entry without ' -- why': $s" ;;
+	esac
+done >"$LOGS/$name.skips"
 
 vmlinux=$OBJ/vmlinux
 if [ -n "$KERNEL" ]; then
@@ -69,9 +82,7 @@ echo "$secs" >"$LOGS/$name.seconds"
 tr -d '\r' <"$console" >"$console.txt"
 sed -n '/^@@@KTAP-BEGIN@@@$/,/^@@@KTAP-END@@@$/p' "$console.txt" |
 	sed '1d;$d' >"$LOGS/$name.ktap"
-# lockdep's and RCU's reports say "WARNING: <what>" without "CPU:"
-grep -E '(WARNING: CPU:|WARNING: (possible|inconsistent|suspicious|bad unlock|lock held|held lock|Nested lock|[A-Z]+IRQ-)|BUG:|Oops:|Kernel panic|KASAN:|UBSAN:|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked)' \
-	"$console.txt" | sort -u >"$LOGS/$name.reports" || true
+report_scan "$console.txt" >"$LOGS/$name.reports"
 
 status=ok
 if ! grep -q '^@@@DONE@@@$' "$console.txt"; then

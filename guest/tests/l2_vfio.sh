@@ -248,6 +248,11 @@ sleep 1
 got=$(dd if=/dev/nvme0n1 bs=512 count=1 iflag=direct 2>/dev/null | head -c ${#t_disk_marker})
 ktap_check host_reads_disk_again "read '$got'" test "$got" = "$t_disk_marker"
 # a TCE the hypervisor refused: the L1's copy and L0's table disagree
-bad=$(dmesg | grep -c 'TCEs at .* failed')
-ktap_check l0_took_every_tce "$bad TCE writes to L0 failed" test "$bad" = 0
+# (a pSeries L1's message; a PowerNV L1 writes its tables itself)
+if grep -q '^platform.*pSeries' /proc/cpuinfo; then
+	bad=$(dmesg | grep -c 'TCEs at .* failed')
+	ktap_check l0_took_every_tce "$bad TCE writes to L0 failed" test "$bad" = 0
+else
+	ktap_skip l0_took_every_tce "PowerNV: no L0 hypervisor holds the TCE tables"
+fi
 ktap_exit

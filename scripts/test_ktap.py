@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Unit tests of ktap.py: python3 scripts/test_ktap.py; with --ktap the
+results are printed as KTAP (make check runs them first, as the
+pseudo-scenario "harness")."""
+import io
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap  # noqa: E402
+
+
+def doc(text):
+    return [line + '\n' for line in text.strip('\n').split('\n')]
+
+
+def run(ktap_text, status='ok', skips=''):
+    """Summarise one scenario 'sc' from a temporary log directory; return
+    (exit status, printed lines)."""
+    with tempfile.TemporaryDirectory() as d:
+        if status is not None:
+            with open(f'{d}/sc.status', 'w') as f:
+                f.write(f'sc\t{status}\t1s\n')
+        if ktap_text is not None:
+            with open(f'{d}/sc.ktap', 'w') as f:
+                f.write(ktap_text)
+        with open(f'{d}/sc.skips', 'w') as f:
+            f.write(skips)
+        out = io.StringIO()
+        rc = ktap.main(['ktap.py', d, 'sc'], out)
+    return rc, out.getvalue().splitlines()
+
+
+GOOD = '''TAP version 13
+1..2
+  TAP version 13
+  1..2
+  ok 1 a
+  ok 2 b
+ok 1 prog1
+  TAP version 13
+  1..1
+  ok 1 c
+ok 2 prog2
+'''
+
+
+class Plans(unittest.TestCase):
+    def test_all_pass(self):
+        rc, out = run(GOOD)
+        self.assertEqual(rc, 0)
+        self.assertEqual(out[-1], '3 passed, 0 failed, 0 skipped')
+        self.assertIn('PASS  sc: prog1: a', out)
+
+    def test_program_stops_halfway(self):
+        rc, out = run(GOOD.replace('  ok 2 b\n', ''))
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: prog1: plan  (planned 2, ran 1)', out)
+        self.assertEqual(out[-1], '2 passed, 1 failed, 0 skipped')
+
+    def test_program_runs_more_than_planned(self):
+        rc, out = run(GOOD.replace('  ok 2 b\n', '  ok 2 b\n  ok 3 extra\n'))
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: prog1: plan  (planned 2, ran 3)', out)
+
+    def test_program_dies_after_its_plan(self):
+        text = 'TAP version 13\n1..1\n  TAP version 13\n  1..4\nnot ok 1 prog # exit=139\n'
+        rc, out = run(text)
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: prog: plan  (planned 4, ran 0)', out)
+
+    def test_results_without_plan(self):
+        rc, out = run(GOOD.replace('  1..1\n', ''))
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: prog2: plan  (1 results and no plan)', out)
+
+    def test_document_stops_halfway(self):
+        cut = GOOD[:GOOD.index('ok 2 prog2')]
+        rc, out = run(cut)
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: plan  (planned 2, ran 1 in the document)', out)
+        self.assertTrue(any(line.startswith('FAIL  sc: (unfinished level 1)') for line in out))
+
+    def test_empty_document(self):
+        rc, out = run('')
+        self.assertEqual(rc, 0)     # nothing planned, nothing run: the status judges
+        rc, out = run('', status='timeout after 90s')
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: scenario (timeout after 90s)', out)
+
+    def test_skipped_program_plans_zero(self):
+        text = 'TAP version 13\n1..1\n  1..0 # SKIP no kvm\nok 1 prog # SKIP\n'
+        rc, out = run(text, skips='prog\tno KVM here\n')
+        self.assertEqual(rc, 0)
+        self.assertEqual(out[-1], '0 passed, 0 failed, 1 skipped')
+
+    def test_deep_nesting(self):
+        text = '''TAP version 13
+1..1
+  TAP version 13
+  1..1
+    1..2
+    ok 1 x
+    ok 2 y
+  ok 1 group
+ok 1 prog
+'''
+        rc, out = run(text)
+        self.assertEqual(rc, 0)
+        self.assertIn('PASS  sc: prog: group: x', out)
+        rc, out = run(text.replace('    ok 2 y\n', ''))
+        self.assertIn('FAIL  sc: prog: group: plan  (planned 2, ran 1)', out)
+
+
+class Statuses(unittest.TestCase):
+    def test_missing_status_fails(self):
+        rc, out = run(GOOD, status=None)
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: scenario (not run (no status))', out)
+
+    def test_reports_fail(self):
+        rc, out = run(GOOD, status='kernel reports on the console')
+        self.assertEqual(rc, 1)
+
+    def test_failed_program_with_passing_points(self):
+        rc, out = run(GOOD.replace('ok 2 prog2', 'not ok 2 prog2 # exit=1'))
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: prog2  (exit=1)', out)
+
+
+HARNESS = '''TAP version 13
+1..1
+  TAP version 13
+  1..2
+  # Starting 2 tests from 1 test cases.
+  #  RUN           f.one ...
+  #            OK  f.one
+  ok 1 f.one
+  #  RUN           f.two ...
+  #      SKIP      no window
+  #            OK  f.two
+  ok 2 # SKIP no window
+  # PASSED: 2 / 2 tests passed.
+ok 1 powerpc/spapr_tce/vfio_ddw
+'''
+
+
+class Skips(unittest.TestCase):
+    def test_unexpected_skip_fails(self):
+        rc, out = run(HARNESS)
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: powerpc/spapr_tce/vfio_ddw: f.two  '
+                      '(unexpected skip: no window)', out)
+
+    def test_declared_skip(self):
+        rc, out = run(HARNESS, skips='*/vfio_ddw: f.two\tthe machine has one window\n')
+        self.assertEqual(rc, 0)
+        self.assertEqual(out[-1], '1 passed, 0 failed, 1 skipped')
+
+    def test_declared_skip_that_passes_is_noted(self):
+        rc, out = run(HARNESS.replace('ok 2 # SKIP no window', 'ok 2 f.two'),
+                      skips='*/vfio_ddw: f.two\twhy\n# a comment\n')
+        self.assertEqual(rc, 0)
+        self.assertIn('NOTE  sc: declared skip did not happen: */vfio_ddw: f.two  (why)', out)
+
+    def test_xfail_is_a_skip(self):
+        text = 'TAP version 13\n1..1\nok 1 t # XFAIL known\n'
+        self.assertEqual(run(text)[0], 1)
+        self.assertEqual(run(text, skips='t\tknown\n')[0], 0)
+
+
+def ktap_main():
+    """Run the tests and print KTAP: one point per test, the unittest
+    report on standard error."""
+    tests = list(unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__]))
+    flat = [t for suite in tests for t in suite]
+    print('TAP version 13')
+    print(f'1..{len(flat)}')
+    failed = 0
+    for i, t in enumerate(flat, 1):
+        r = unittest.TextTestRunner(stream=sys.stderr, verbosity=0).run(t)
+        ok = r.wasSuccessful() and r.testsRun == 1
+        failed += not ok
+        print(f"{'ok' if ok else 'not ok'} {i} ktap.py: {type(t).__name__}.{t._testMethodName}")
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    if sys.argv[1:] == ['--ktap']:
+        sys.exit(ktap_main())
+    unittest.main()

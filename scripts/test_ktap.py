@@ -180,9 +180,12 @@ def ktap_main():
     print(f'1..{len(flat)}')
     failed = 0
     for i, t in enumerate(flat, 1):
-        r = unittest.TextTestRunner(stream=sys.stderr, verbosity=0).run(t)
+        log = io.StringIO()
+        r = unittest.TextTestRunner(stream=log, verbosity=0).run(t)
         ok = r.wasSuccessful() and r.testsRun == 1
         failed += not ok
+        if not ok:
+            sys.stderr.write(log.getvalue())
         print(f"{'ok' if ok else 'not ok'} {i} ktap.py: {type(t).__name__}.{t._testMethodName}")
     return 1 if failed else 0
 

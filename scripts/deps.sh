@@ -15,7 +15,9 @@ HOST_PKGS=(gcc-powerpc64le-linux-gnu gcc-powerpc64-linux-gnu libc6-dev-ppc64el-c
 # unexpected size"). If after the retries only ppc64el indexes still fail
 # and the guest packages resolve from the others, go on with a warning.
 apt_update() {
-	local i log=$BUILD/apt-update.log
+	# (not under build/: root must not leave files a user's build cannot
+	# write)
+	local i log=${TMPDIR:-/tmp}/spapr-apt-update.log
 	for i in 1 2 3; do
 		if apt-get update -qq >"$log" 2>&1 && ! grep -q '^E:' "$log"; then
 			return 0
@@ -24,15 +26,42 @@ apt_update() {
 		grep '^E: Failed' "$log" | head -3 >&2 || true
 		[ "$i" = 3 ] || sleep 15
 	done
-	if ! grep '^E: Failed' "$log" | grep -qv binary-ppc64el &&
-		apt-cache show busybox-static:ppc64el >/dev/null 2>&1; then
-		say "warning: going on without the ppc64el indexes that failed (guest packages resolve from the others)"
-		return 0
+	if ! grep '^E: Failed' "$log" | grep -qv binary-ppc64el; then
+		native_update "$log"
+		if apt-cache show busybox-static:ppc64el >/dev/null 2>&1; then
+			say "warning: going on without the ppc64el indexes that failed (guest packages resolve from the others)"
+			return 0
+		fi
 	fi
 	die "apt-get update keeps failing; see $log (is Debian's archive reachable?)"
 }
 
-mkdir -p "$BUILD"
+# native_update LOG: apt drops every index of a suite when one of them
+# fails, so a suite whose ppc64el index is mid-sync would be missing on a
+# new machine, with the host packages it carries (bookworm-security has
+# linux-source). Fetch those suites again for this machine's architecture
+# only, keeping the other lists.
+native_update() {
+	local src line uri suite comp
+	src=$(mktemp)
+	grep -o 'Failed to fetch [^ ]*/dists/[^ ]*/binary-ppc64el/' "$1" | sort -u |
+		while read -r _ _ _ line; do
+			uri=${line%%/dists/*}
+			line=${line#*/dists/}
+			suite=${line%%/*}
+			comp=${line#*/}
+			comp=${comp%%/*}
+			echo "deb [arch=$(dpkg --print-architecture)] $uri $suite $comp"
+		done >"$src"
+	if [ -s "$src" ]; then
+		say "apt-get update again for $(dpkg --print-architecture) only: $(cut -d' ' -f4- "$src" | tr '\n' ' ')"
+		apt-get update -qq -o Dir::Etc::sourcelist="$src" -o Dir::Etc::sourceparts=- \
+			-o APT::Get::List-Cleanup=0 >>"$1" 2>&1 ||
+			say "warning: that failed too (see $1)"
+	fi
+	rm -f "$src"
+}
+
 missing=()
 for p in "${HOST_PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

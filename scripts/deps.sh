@@ -44,7 +44,7 @@ apt_update() {
 native_update() {
 	local src line uri suite comp
 	src=$(mktemp)
-	grep -o 'Failed to fetch [^ ]*/dists/[^ ]*/binary-ppc64el/' "$1" | sort -u |
+	{ grep -o 'Failed to fetch [^ ]*/dists/[^ ]*/binary-ppc64el/' "$1" || true; } | sort -u |
 		while read -r _ _ _ line; do
 			uri=${line%%/dists/*}
 			line=${line#*/dists/}

@@ -5,8 +5,10 @@
 # normal user's home, then as root 'make deps' and as that user 'make run'
 # (and, with 'check', 'make check'), each timed. Not part of make check.
 #   fresh.sh [run|check]...     default: run
-# FRESH_ROOT (default build/fresh/root) is made anew each time. Root only
-# (debootstrap, chroot). The times go to build/fresh/times.txt.
+# FRESH_ROOT (default /var/tmp/spapr-fresh/root, outside the checkout, so
+# that root leaves nothing in the user's build/) is made anew each time;
+# FRESH_MIRROR and FRESH_SECURITY name the archive. Root only (debootstrap,
+# chroot). The times go to times.txt beside the root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,9 +19,14 @@ for j in "${jobs[@]}"; do
 	case $j in run | check) ;; *) die "usage: fresh.sh [run|check]..." ;; esac
 done
 
-root=${FRESH_ROOT:-$BUILD/fresh/root}
-times=$BUILD/fresh/times.txt
+root=${FRESH_ROOT:-/var/tmp/spapr-fresh/root}
+case $root in
+/*/*) ;;
+*) die "FRESH_ROOT=$root: give a directory at least two levels below / (it is removed first)" ;;
+esac
+times=${root%/*}/times.txt
 mirror=${FRESH_MIRROR:-http://deb.debian.org/debian}
+security=${FRESH_SECURITY:-http://deb.debian.org/debian-security}
 command -v debootstrap >/dev/null ||
 	DEBIAN_FRONTEND=noninteractive quiet apt-get install -y -qq --no-install-recommends debootstrap ||
 	die "cannot install debootstrap"
@@ -53,17 +60,22 @@ timed() { # NAME COMMAND...: run it, record its wall time
 timed "debootstrap bookworm (minbase, git, make)" \
 	quiet debootstrap --variant=minbase --include=git,make,ca-certificates \
 	bookworm "$root" "$mirror"
-# the same suites as this machine (security and updates carry linux-source)
-rm -f "$root/etc/apt/sources.list"
-[ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$root/etc/apt/"
-cp /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list "$root/etc/apt/sources.list.d/" 2>/dev/null || true
+# Debian 12's suites (bookworm-security carries linux-source-6.1)
+printf 'deb %s %s main\n' "$mirror" bookworm "$mirror" bookworm-updates \
+	"$security" bookworm-security >"$root/etc/apt/sources.list"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
 mount --bind /dev "$root/dev"
+mount --make-rslave "$root/dev"
 mount --bind /dev/pts "$root/dev/pts"
+mount --make-rslave "$root/dev/pts"
 chroot "$root" useradd -m -s /bin/bash builder
-git clone -q "$TOP" "$root/home/builder/spapr"
+# (as root, git refuses a repository another user owns unless told)
+gitcfg=$(mktemp)
+printf '[safe]\n\tdirectory = *\n' >"$gitcfg"
+GIT_CONFIG_GLOBAL=$gitcfg git clone -q "$TOP" "$root/home/builder/spapr"
+rm -f "$gitcfg"
 chroot "$root" chown -R builder: /home/builder/spapr
 say "fresh: $(git -C "$TOP" log -1 --format='%h %s') in $root/home/builder/spapr"
 

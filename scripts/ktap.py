@@ -28,7 +28,7 @@ import sys
 RUN = re.compile(r'^(?P<ind>\s*)#\s+RUN\s+(?P<name>\S+) \.\.\.')
 RESULT = re.compile(r'^(?P<ind>\s*)(?P<not>not )?ok (?P<num>\d+)\s*(?P<name>[^#]*?)'
                     r'\s*(#\s*(?P<dir>\S+)\s*(?P<why>.*))?$')
-PLAN = re.compile(r'^(?P<ind>\s*)1\.\.(?P<n>\d+)\s*(#.*)?$')
+PLAN = re.compile(r'^(?P<ind>\s*)1\.\.(?P<n>\d+)\s*(#\s*(?P<dir>\S+)\s*(?P<why>.*))?$')
 
 
 class Result:
@@ -43,23 +43,46 @@ class Result:
 
 
 def plan_check(kids, plan, where):
-    """The point that fails a level whose results do not match its plan,
-    or None."""
+    """The point that fails a level whose results do not match its plan
+    (a (count, skip reason) pair, or None), or None."""
     if plan is None:
         if kids:
             return Result('plan', 'fail', f'{len(kids)} results and no plan{where}')
-        return None
-    if len(kids) != plan:
-        return Result('plan', 'fail', f'planned {plan}, ran {len(kids)}{where}')
+        return Result('plan', 'fail', f'no plan and no results{where}') if where else None
+    n, skip = plan
+    if n == 0 and not kids and skip is None:
+        return Result('plan', 'fail', f'planned no test (1..0 without SKIP){where}')
+    if len(kids) != n:
+        return Result('plan', 'fail', f'planned {n}, ran {len(kids)}{where}')
     return None
+
+
+def is_skip(directive):
+    """SKIP, SKIP:, SKIPPED and XFAIL directives (case does not matter)"""
+    d = directive.upper()
+    return d.startswith('SKIP') or d == 'XFAIL'
 
 
 def parse(lines):
     """Return the top-level results (a list of Result). A level whose
-    count of results differs from its plan gets a failed 'plan' point."""
+    count of results differs from its plan gets a failed 'plan' point;
+    results that no program's result line adopts fail too."""
     pending = {}        # depth -> results seen at that depth, not yet adopted
-    plans = {}          # depth -> the plan of the level open there
+    plans = {}          # depth -> (count, skip reason) of the level open there
     running = {}        # depth -> name of the test last started there
+    lost = []           # results that no result line adopted
+
+    def drop_below(depth):
+        for k in sorted(k for k in pending if k > depth):
+            lost.append(Result(f'(unfinished level {k})', 'fail',
+                               f'{len(pending[k])} results with no result line of their program',
+                               pending.pop(k)))
+        for k in [k for k in plans if k > depth]:
+            n, _ = plans.pop(k)
+            if n:
+                lost.append(Result(f'(unfinished level {k})', 'fail',
+                                   f'planned {n}, ran 0, with no result line of its program'))
+
     for line in lines:
         line = line.rstrip('\n')
         r = RUN.match(line)
@@ -69,49 +92,46 @@ def parse(lines):
         p = PLAN.match(line)
         if p:
             depth = len(p.group('ind')) // 2
-            # a new document at this depth: what deeper levels had is gone
-            for k in [k for k in pending if k > depth]:
-                del pending[k]
-            for k in [k for k in plans if k >= depth]:
-                del plans[k]
-            plans[depth] = int(p.group('n'))
+            # a new document at this depth: a deeper level still open has
+            # lost its program, and the names of started tests are stale
+            drop_below(depth)
+            plans.pop(depth, None)
+            for k in [k for k in running if k >= depth]:
+                del running[k]
+            d = p.group('dir') or ''
+            plans[depth] = (int(p.group('n')),
+                            (p.group('why') or '').strip() if is_skip(d) else None)
             continue
         m = RESULT.match(line)
         if not m:
             continue
         depth = len(m.group('ind')) // 2
-        d = (m.group('dir') or '').upper()
-        status = 'fail' if m.group('not') else ('skip' if d in ('SKIP', 'XFAIL') else 'pass')
-        if d in ('SKIP', 'XFAIL'):
-            reason = (('XFAIL ' if d == 'XFAIL' else '') + (m.group('why') or '')).strip()
+        d = m.group('dir') or ''
+        status = 'fail' if m.group('not') else ('skip' if is_skip(d) else 'pass')
+        if is_skip(d):
+            reason = (('XFAIL ' if d.upper() == 'XFAIL' else '') + (m.group('why') or '')).strip()
         else:       # "# exit=1" and other comments say why it failed
-            reason = ((m.group('dir') or '') + ' ' + (m.group('why') or '')).strip()
+            reason = (d + ' ' + (m.group('why') or '')).strip()
         kids = pending.pop(depth + 1, [])
         plan = plans.pop(depth + 1, None)
-        # a program that printed a plan and then nothing (it died first)
-        # has a plan and no results: that is a failed plan too
+        drop_below(depth + 1)
         if kids or plan is not None:
+            # a program that printed a plan and then nothing (it died
+            # first) has a plan and no results: that is a failed plan too
             bad = plan_check(kids, plan, '')
             if bad:
                 kids.append(bad)
-        for k in [k for k in pending if k > depth]:
-            del pending[k]
-        for k in [k for k in plans if k > depth + 1]:
-            del plans[k]
+            elif plan is not None and plan[0] == 0 and status == 'pass':
+                status, reason = 'skip', plan[1] or reason    # 1..0 # SKIP why
         pending.setdefault(depth, []).append(
             Result(m.group('name') or running.pop(depth, '#' + m.group('num')),
                    status, reason, kids))
-    top = pending.get(0, [])
-    bad = plan_check(top, plans.get(0), ' in the document')
+    top = pending.pop(0, [])
+    bad = plan_check(top, plans.pop(0, None), ' in the document')
+    drop_below(0)
     if bad:
         top.append(bad)
-    # results left open at a deeper level: a program whose own result line
-    # never came (the document was cut short)
-    for depth in sorted(k for k in pending if k > 0):
-        top.append(Result(f'(unfinished level {depth})', 'fail',
-                          f'{len(pending[depth])} results with no result line of their program',
-                          pending[depth]))
-    return top
+    return top + lost
 
 
 def leaves(results, prefix=''):

@@ -21,6 +21,11 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache-spapr}
 # one build's objects to the others.
 export CCACHE_BASEDIR=$BUILD
 JOBS=${JOBS:-$(nproc)}
+# git am records a committer: a new user without a git identity (and a host
+# name without a domain) would stop it, so give one where git has none
+if ! git var GIT_COMMITTER_IDENT >/dev/null 2>&1; then
+	export GIT_COMMITTER_NAME="spapr-tce harness" GIT_COMMITTER_EMAIL=harness@localhost
+fi
 
 # shellcheck source=../base.conf
 . "$TOP/base.conf"
@@ -43,8 +48,12 @@ quiet() {
 # report_scan FILE...: the lines of the files that are kernel reports
 # (scripts/reports.pattern), each once
 report_scan() {
-	grep -hE -f <(grep -vE '^(#|[[:space:]]*$)' "$TOP/scripts/reports.pattern") "$@" |
-		sort -u || true
+	local pat rc=0
+	pat=$(grep -vE '^(#|[[:space:]]*$)' "$TOP/scripts/reports.pattern") ||
+		die "no report patterns in $TOP/scripts/reports.pattern"
+	# grep: 1 is "no report"; 2 (a file it cannot read) is an error
+	grep -hE -e "$pat" "$@" | sort -u || rc=$?
+	[ "$rc" -le 1 ] || die "report_scan: grep failed ($rc) on $*"
 }
 
 # The patch files of patches/series, in order.

@@ -16,6 +16,7 @@ set -euo pipefail
 # The two machines side by side (TCG runs each on one core), the real
 # client's test alone: what is shown below is what runs.
 shows=(kvm-powernv9-vfio kvm-pseries-vfio)
+mkdir -p "$LOGS"
 pids=()
 for s in "${shows[@]}"; do
 	say "starting $s: qemu-system-ppc64 -M $(sed -n 's/^MACHINE=//p' "$TOP/scenarios/$s.conf"), an L2 KVM guest with the NVMe"
@@ -28,7 +29,8 @@ for s in "${shows[@]}"; do
 	say ""
 	say "=== $s: qemu-system-ppc64 -M $(sed -n 's/^MACHINE=//p' "$TOP/scenarios/$s.conf")"
 	k=$LOGS/$s.ktap
-	grep -m1 'Linux version' "$LOGS/$s.console.txt" |
+	[ -f "$k" ] || : >"$k"
+	grep -m1 'Linux version' "$LOGS/$s.console.txt" 2>/dev/null |
 		sed 's/^\[[^]]*\] */L1 kernel: /' >&2 || true
 	for p in ddw noddw control; do
 		say "--- L2 run '$p'"

@@ -11,6 +11,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: scenario.sh NAME}
+# nothing of an earlier run may stand for this one, even if this one stops
+# at its configuration
+rm -f "$LOGS/$name".{ktap,reports,status,seconds,skips,qemu,console,console.txt}
 # SCENARIO_DIR: where NAME.conf is (scenarios; bench for make bench)
 dir=${SCENARIO_DIR:-scenarios}
 conf=$TOP/$dir/$name.conf
@@ -41,8 +44,6 @@ TESTS=${SCENARIO_TESTS:-$TESTS}
 DISK_MARKER=SPAPR-VFIO-DISK-MARKER
 mkdir -p "$LOGS"
 console=$LOGS/$name.console
-# nothing of an earlier run may stand for this one
-rm -f "$console" "$console.txt" "$LOGS/$name".{ktap,reports,status,seconds,skips,qemu}
 for s in "${SKIPS[@]}"; do
 	case $s in
 	*' -- '*) printf '%s\t%s\n' "${s%% -- *}" "${s#* -- }" ;;

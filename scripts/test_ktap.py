@@ -85,10 +85,30 @@ class Plans(unittest.TestCase):
 
     def test_empty_document(self):
         rc, out = run('')
-        self.assertEqual(rc, 0)     # nothing planned, nothing run: the status judges
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: plan  (no plan and no results in the document)', out)
         rc, out = run('', status='timeout after 90s')
         self.assertEqual(rc, 1)
         self.assertIn('FAIL  sc: scenario (timeout after 90s)', out)
+
+    def test_failure_two_levels_down_without_plan_between(self):
+        text = 'TAP version 13\n1..1\n    1..1\n    not ok 1 x\nok 1 p\n'
+        rc, out = run(text)
+        self.assertEqual(rc, 1)
+        self.assertTrue(any(line.startswith('FAIL  sc: (unfinished level 2): x') for line in out))
+
+    def test_program_plans_zero_and_passes(self):
+        text = 'TAP version 13\n1..1\n  1..0\nok 1 prog\n'
+        rc, out = run(text)
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: prog: plan  (planned no test (1..0 without SKIP))', out)
+
+    def test_program_skips_all_and_exits_0(self):
+        text = 'TAP version 13\n1..1\n  1..0 # SKIP no device\nok 1 prog\n'
+        rc, out = run(text)
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: prog  (unexpected skip: no device)', out)
+        self.assertEqual(run(text, skips='prog\tno device here\n')[0], 0)
 
     def test_skipped_program_plans_zero(self):
         text = 'TAP version 13\n1..1\n  1..0 # SKIP no kvm\nok 1 prog # SKIP\n'
@@ -164,6 +184,21 @@ class Skips(unittest.TestCase):
                       skips='*/vfio_ddw: f.two\twhy\n# a comment\n')
         self.assertEqual(rc, 0)
         self.assertIn('NOTE  sc: declared skip did not happen: */vfio_ddw: f.two  (why)', out)
+
+    def test_skip_spellings(self):
+        for d in ('SKIP', 'skip', 'SKIP:', 'SKIPPED'):
+            text = f'TAP version 13\n1..1\nok 1 t # {d} why\n'
+            rc, out = run(text)
+            self.assertEqual(rc, 1, d)
+            self.assertTrue(out[-2].startswith('FAIL  sc: t  (unexpected skip'), (d, out))
+
+    def test_started_names_do_not_outlive_their_program(self):
+        text = HARNESS.replace('ok 1 powerpc/spapr_tce/vfio_ddw', '  #  RUN           f.three ...\n'
+                               'ok 1 powerpc/spapr_tce/vfio_ddw\n'
+                               '  1..1\n  ok 1 # SKIP gone\nok 2 next')
+        text = text.replace('1..1\n  TAP', '1..2\n  TAP', 1)
+        rc, out = run(text)
+        self.assertIn('FAIL  sc: next: #1  (unexpected skip: gone)', out)
 
     def test_xfail_is_a_skip(self):
         text = 'TAP version 13\n1..1\nok 1 t # XFAIL known\n'

@@ -92,7 +92,7 @@ run() {
 	# a run counts only as what it claims to be: the control unlinked
 	# (nocap.so took effect) with its TCE hcalls in QEMU, the others linked
 	linked=$(grep -c '^vfio_spapr_group_attach' "$log")
-	inqemu=$(grep -c '^spapr_iommu_pci_' "$log")
+	inqemu=$(grep -c '^spapr_iommu_pci_\(put\|indirect\|stuff\)' "$log")
 	ktap_check "${mode}_${win}_$rep" "qemu exit $rc, linked $linked, TCE hcalls in QEMU $inqemu" \
 		run_is "$mode" "$res" "$linked" "$inqemu"
 }

@@ -174,7 +174,7 @@ def summarise(sc, status, ktap, skips, out):
             hit = [i for i, (g, _) in enumerate(skips) if fnmatch.fnmatchcase(name, g)]
             if hit:
                 used.update(hit)
-                why = f'{why}; expected: {skips[hit[0]][1]}' if why else f'expected: {skips[hit[0]][1]}'
+                why = why or skips[hit[0]][1]
             else:
                 st = 'fail'
                 why = f'unexpected skip: {why}' if why else 'unexpected skip'

@@ -73,15 +73,15 @@ def parse(lines):
     lost = []           # results that no result line adopted
 
     def drop_below(depth):
-        for k in sorted(k for k in pending if k > depth):
+        for k in sorted({k for k in pending if k > depth} | {k for k in plans if k > depth}):
+            kids = pending.pop(k, [])
+            plan = plans.pop(k, None)
+            if not kids and (plan is None or plan[0] == 0):
+                continue
+            planned = f'planned {plan[0]}, ' if plan else ''
             lost.append(Result(f'(unfinished level {k})', 'fail',
-                               f'{len(pending[k])} results with no result line of their program',
-                               pending.pop(k)))
-        for k in [k for k in plans if k > depth]:
-            n, _ = plans.pop(k)
-            if n:
-                lost.append(Result(f'(unfinished level {k})', 'fail',
-                                   f'planned {n}, ran 0, with no result line of its program'))
+                               f'{planned}ran {len(kids)}, with no result line of their program',
+                               kids))
 
     for line in lines:
         line = line.rstrip('\n')

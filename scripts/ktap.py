@@ -28,6 +28,7 @@ import sys
 RUN = re.compile(r'^(?P<ind>\s*)#\s+RUN\s+(?P<name>\S+) \.\.\.')
 RESULT = re.compile(r'^(?P<ind>\s*)(?P<not>not )?ok (?P<num>\d+)\s*(?P<name>[^#]*?)'
                     r'\s*(#\s*(?P<dir>\S+)\s*(?P<why>.*))?$')
+BAIL = re.compile(r'^\s*Bail out!(?P<why>.*)$')
 PLAN = re.compile(r'^(?P<ind>\s*)1\.\.(?P<n>\d+)\s*(#\s*(?P<dir>\S+)\s*(?P<why>.*))?$')
 
 
@@ -88,6 +89,10 @@ def parse(lines):
         r = RUN.match(line)
         if r:
             running[len(r.group('ind')) // 2] = r.group('name')
+            continue
+        b = BAIL.match(line)
+        if b:
+            lost.append(Result('Bail out!', 'fail', b.group('why').strip()))
             continue
         p = PLAN.match(line)
         if p:

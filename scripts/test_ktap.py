@@ -116,6 +116,11 @@ class Plans(unittest.TestCase):
         self.assertEqual(rc, 0)
         self.assertEqual(out[-1], '0 passed, 0 failed, 1 skipped')
 
+    def test_bail_out_fails(self):
+        rc, out = run(GOOD.replace('  ok 2 b\n', '  ok 2 b\n  Bail out! no device\n'))
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: Bail out!  (no device)', out)
+
     def test_deep_nesting(self):
         text = '''TAP version 13
 1..1

@@ -17,7 +17,8 @@ HOST_PKGS=(gcc-powerpc64le-linux-gnu gcc-powerpc64-linux-gnu libc6-dev-ppc64el-c
 apt_update() {
 	# (not under build/: root must not leave files a user's build cannot
 	# write)
-	local i log=${TMPDIR:-/tmp}/spapr-apt-update.log
+	local i log
+	log=$(mktemp)
 	for i in 1 2 3; do
 		if apt-get update -qq >"$log" 2>&1 && ! grep -q '^E:' "$log"; then
 			return 0

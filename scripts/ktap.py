@@ -100,7 +100,10 @@ def parse(lines):
             # a new document at this depth: a deeper level still open has
             # lost its program, and the names of started tests are stale
             drop_below(depth)
-            plans.pop(depth, None)
+            if depth in plans:      # a second plan: the first level ended
+                bad = plan_check(pending.pop(depth, []), plans.pop(depth), '')
+                if bad:
+                    lost.append(Result(f'(level {depth} planned again)', 'fail', bad.reason))
             for k in [k for k in running if k >= depth]:
                 del running[k]
             d = p.group('dir') or ''

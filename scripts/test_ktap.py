@@ -116,6 +116,12 @@ class Plans(unittest.TestCase):
         self.assertEqual(rc, 0)
         self.assertEqual(out[-1], '0 passed, 0 failed, 1 skipped')
 
+    def test_second_plan_at_a_level(self):
+        text = 'TAP version 13\n1..1\n  1..3\n  ok 1 a\n  1..1\n  ok 1 b\nok 1 p\n'
+        rc, out = run(text)
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: (level 1 planned again)  (planned 3, ran 1)', out)
+
     def test_bail_out_fails(self):
         rc, out = run(GOOD.replace('  ok 2 b\n', '  ok 2 b\n  Bail out! no device\n'))
         self.assertEqual(rc, 1)

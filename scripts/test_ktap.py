@@ -33,6 +33,14 @@ def run(ktap_text, status='ok', skips=''):
     return rc, out.getvalue().splitlines()
 
 
+class Case(unittest.TestCase):
+    def assert_fails(self, text, line, **kw):
+        """The summary of text fails and prints line."""
+        rc, out = run(text, **kw)
+        self.assertEqual(rc, 1, out)
+        self.assertIn(line, out)
+
+
 GOOD = '''TAP version 13
 1..2
   TAP version 13
@@ -47,7 +55,7 @@ ok 2 prog2
 '''
 
 
-class Plans(unittest.TestCase):
+class Plans(Case):
     def test_all_pass(self):
         rc, out = run(GOOD)
         self.assertEqual(rc, 0)
@@ -61,20 +69,15 @@ class Plans(unittest.TestCase):
         self.assertEqual(out[-1], '2 passed, 1 failed, 0 skipped')
 
     def test_program_runs_more_than_planned(self):
-        rc, out = run(GOOD.replace('  ok 2 b\n', '  ok 2 b\n  ok 3 extra\n'))
-        self.assertEqual(rc, 1)
-        self.assertIn('FAIL  sc: prog1: plan  (planned 2, ran 3)', out)
+        self.assert_fails(GOOD.replace('  ok 2 b\n', '  ok 2 b\n  ok 3 extra\n'),
+                          'FAIL  sc: prog1: plan  (planned 2, ran 3)')
 
     def test_program_dies_after_its_plan(self):
         text = 'TAP version 13\n1..1\n  TAP version 13\n  1..4\nnot ok 1 prog # exit=139\n'
-        rc, out = run(text)
-        self.assertEqual(rc, 1)
-        self.assertIn('FAIL  sc: prog: plan  (planned 4, ran 0)', out)
+        self.assert_fails(text, 'FAIL  sc: prog: plan  (planned 4, ran 0)')
 
     def test_results_without_plan(self):
-        rc, out = run(GOOD.replace('  1..1\n', ''))
-        self.assertEqual(rc, 1)
-        self.assertIn('FAIL  sc: prog2: plan  (1 results and no plan)', out)
+        self.assert_fails(GOOD.replace('  1..1\n', ''), 'FAIL  sc: prog2: plan  (1 results and no plan)')
 
     def test_document_stops_halfway(self):
         cut = GOOD[:GOOD.index('ok 2 prog2')]
@@ -87,9 +90,7 @@ class Plans(unittest.TestCase):
         rc, out = run('')
         self.assertEqual(rc, 1)
         self.assertIn('FAIL  sc: plan  (no plan and no results in the document)', out)
-        rc, out = run('', status='timeout after 90s')
-        self.assertEqual(rc, 1)
-        self.assertIn('FAIL  sc: scenario (timeout after 90s)', out)
+        self.assert_fails('', 'FAIL  sc: scenario (timeout after 90s)', status='timeout after 90s')
 
     def test_failure_two_levels_down_without_plan_between(self):
         text = 'TAP version 13\n1..1\n    1..1\n    not ok 1 x\nok 1 p\n'
@@ -99,9 +100,7 @@ class Plans(unittest.TestCase):
 
     def test_program_plans_zero_and_passes(self):
         text = 'TAP version 13\n1..1\n  1..0\nok 1 prog\n'
-        rc, out = run(text)
-        self.assertEqual(rc, 1)
-        self.assertIn('FAIL  sc: prog: plan  (planned no test (1..0 without SKIP))', out)
+        self.assert_fails(text, 'FAIL  sc: prog: plan  (planned no test (1..0 without SKIP))')
 
     def test_program_skips_all_and_exits_0(self):
         text = 'TAP version 13\n1..1\n  1..0 # SKIP no device\nok 1 prog\n'
@@ -118,14 +117,11 @@ class Plans(unittest.TestCase):
 
     def test_second_plan_at_a_level(self):
         text = 'TAP version 13\n1..1\n  1..3\n  ok 1 a\n  1..1\n  ok 1 b\nok 1 p\n'
-        rc, out = run(text)
-        self.assertEqual(rc, 1)
-        self.assertIn('FAIL  sc: (level 1 planned again)  (planned 3, ran 1)', out)
+        self.assert_fails(text, 'FAIL  sc: (level 1 planned again)  (planned 3, ran 1)')
 
     def test_bail_out_fails(self):
-        rc, out = run(GOOD.replace('  ok 2 b\n', '  ok 2 b\n  Bail out! no device\n'))
-        self.assertEqual(rc, 1)
-        self.assertIn('FAIL  sc: Bail out!  (no device)', out)
+        self.assert_fails(GOOD.replace('  ok 2 b\n', '  ok 2 b\n  Bail out! no device\n'),
+                          'FAIL  sc: Bail out!  (no device)')
 
     def test_deep_nesting(self):
         text = '''TAP version 13
@@ -145,20 +141,16 @@ ok 1 prog
         self.assertIn('FAIL  sc: prog: group: plan  (planned 2, ran 1)', out)
 
 
-class Statuses(unittest.TestCase):
+class Statuses(Case):
     def test_missing_status_fails(self):
-        rc, out = run(GOOD, status=None)
-        self.assertEqual(rc, 1)
-        self.assertIn('FAIL  sc: scenario (not run (no status))', out)
+        self.assert_fails(GOOD, 'FAIL  sc: scenario (not run (no status))', status=None)
 
     def test_reports_fail(self):
         rc, out = run(GOOD, status='kernel reports on the console')
         self.assertEqual(rc, 1)
 
     def test_failed_program_with_passing_points(self):
-        rc, out = run(GOOD.replace('ok 2 prog2', 'not ok 2 prog2 # exit=1'))
-        self.assertEqual(rc, 1)
-        self.assertIn('FAIL  sc: prog2  (exit=1)', out)
+        self.assert_fails(GOOD.replace('ok 2 prog2', 'not ok 2 prog2 # exit=1'), 'FAIL  sc: prog2  (exit=1)')
 
 
 HARNESS = '''TAP version 13
@@ -178,7 +170,7 @@ ok 1 powerpc/spapr_tce/vfio_ddw
 '''
 
 
-class Skips(unittest.TestCase):
+class Skips(Case):
     def test_unexpected_skip_fails(self):
         rc, out = run(HARNESS)
         self.assertEqual(rc, 1)

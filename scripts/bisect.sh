@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every patch of the series builds: walk the commits of patches/ as
-# committed (the am-check tree that lint.sh applies) and, at each one,
-# build the kernel when the patch touches it and the sPAPR TCE selftests
-# when it touches them. A build that fails or prints a warning fails.
+# committed (the am-check tree that lint.sh applies), last first, and at
+# each one build the kernel when the patch touches it and the sPAPR TCE
+# selftests when it touches them. A build that fails or prints a warning
+# fails.
 #
 # The builds are incremental, in their own worktree and object directory
 # laid out like the main ones (bisect/linux, bisect/obj), so that ccache
@@ -27,13 +28,20 @@ if [ ! -e "$wt/.git" ]; then
 fi
 mkdir -p "$obj"
 
-commits=$(git -C "$am" rev-list --reverse base..HEAD)
+# Last patch first: the main build compiled that state, so ccache has all
+# of it, and each step back compiles only what the step changes. Forward,
+# the first patch's state would differ from every state ccache knows in
+# every header the series changes.
+commits=$(git -C "$am" rev-list base..HEAD)
+total=$(wc -w <<<"$commits")
 echo "TAP version 13"
-echo "1..$(wc -w <<<"$commits")"
+echo "1..$total"
 fail=0
-n=0
+n=$((total + 1))
+k=0
 for c in $commits; do
-	n=$((n + 1))
+	n=$((n - 1))
+	k=$((k + 1))
 	subj=$(git -C "$am" log -1 --format=%s "$c")
 	files=$(git -C "$am" diff --name-only "$c^" "$c")
 	git -C "$wt" checkout -q --detach "$c"
@@ -45,7 +53,7 @@ for c in $commits; do
 		cp "$OBJ/.config" "$obj/.config"
 		bmake olddefconfig vmlinux >>"$log" 2>&1 || {
 			say "patch $n does not build: $subj (log: $log)"
-			echo "not ok $n $subj # kernel build failed"
+			echo "not ok $k patch $n: $subj # kernel build failed"
 			fail=1
 			continue
 		}
@@ -59,19 +67,19 @@ for c in $commits; do
 					CC="${CROSS_COMPILE}gcc"
 		} >>"$log" 2>&1 || {
 			say "patch $n: selftests do not build: $subj (log: $log)"
-			echo "not ok $n $subj # selftests build failed"
+			echo "not ok $k patch $n: $subj # selftests build failed"
 			fail=1
 			continue
 		}
 	fi
 	if grep -E '(^|[^-])warning:' "$log" >&2; then
 		say "patch $n builds with warnings: $subj (log: $log)"
-		echo "not ok $n $subj # build warnings"
+		echo "not ok $k patch $n: $subj # build warnings"
 		fail=1
 		continue
 	fi
 	say "patch $n: ${what[*]:-nothing to build} ok: $subj"
-	echo "ok $n $subj"
+	echo "ok $k patch $n: $subj"
 done
 [ $fail = 0 ] || die "a patch of the series does not build cleanly (above)"
-say "bisect: all $n patches build"
+say "bisect: all $total patches build"

@@ -27,15 +27,22 @@ for p in $(series_files); do
 	n=$((n + 1))
 	git -C "$am" am -q --whitespace=error-all "$TOP/patches/$p" >/dev/null 2>&1 ||
 		die "patches/$p does not apply with git am on $BASE_PKG $BASE_VERSION"
-	out=$("$TREE/scripts/checkpatch.pl" --strict --no-tree --quiet \
-		--show-types --ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID \
-		"$TOP/patches/$p" 2>&1) || true
-	if [ -n "$out" ]; then
+done
+# checkpatch, one patch per core at a time; its findings in series order
+cp_out=$(mktemp -d)
+# shellcheck disable=SC2016 # $0, $1 are expanded by the inner sh
+series_files | xargs -P "$JOBS" -I{} sh -c '
+	"$0/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$1/patches/{}" \
+		>"$2/{}" 2>&1 || true' "$TREE" "$TOP" "$cp_out"
+for p in $(series_files); do
+	if [ -s "$cp_out/$p" ]; then
 		say "checkpatch --strict: $p"
-		printf '%s\n' "$out" | sed 's/^/  /' >&2
+		sed 's/^/  /' "$cp_out/$p" >&2
 		fail=1
 	fi
 done
+rm -rf "$cp_out"
 # Every file the series adds has a MAINTAINERS entry of its own (F: a
 # directory prefix or the file itself).
 while read -r f; do

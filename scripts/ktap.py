@@ -15,6 +15,9 @@ Nothing counts as passed by going missing:
   named after the program ("PROG: plan");
 - a scenario whose status is not "ok" (it did not finish, its console has
   kernel reports, or it has no status at all) is one more failed point;
+- LOGDIR/NAME.papr.ktap, where scenario.sh left one (pSeries guests: the
+  L0's view of their TCE and DDW calls, papr_monitor.py), counts too,
+  with no skip allowed;
 - a skip counts as skipped only when NAME.skips declares it (lines
   "GLOB<TAB>why", GLOB matched with fnmatch against the point's name
   without the scenario); any other skip fails. A declared skip that did
@@ -212,6 +215,15 @@ def main(argv, out=sys.stdout):
         except OSError:
             ktap = []
         count = summarise(sc, status, ktap, read_skips(f'{logdir}/{sc}.skips'), out)
+        for k in total:
+            total[k] += count[k]
+        # what the L0 saw of a pSeries guest (papr_monitor.py): no skips
+        try:
+            with open(f'{logdir}/{sc}.papr.ktap') as f:
+                papr = f.readlines()
+        except OSError:
+            continue
+        count = summarise(sc, 'ok', papr, [], out)
         for k in total:
             total[k] += count[k]
     print(f"{total['pass']} passed, {total['fail']} failed, {total['skip']} skipped", file=out)

@@ -5,6 +5,8 @@
 #   NAME.ktap      the KTAP document the guest printed
 #   NAME.reports   kernel reports (scripts/reports.pattern) found
 #   NAME.skips     the skips the scenario expects (SKIPS), for ktap.py
+#   NAME.papr      pSeries: the L0's trace of the guest's TCE and DDW calls
+#   NAME.papr.ktap pSeries: papr_monitor.py's verdict on them, for ktap.py
 #   NAME.status    NAME, "ok" or what went wrong, seconds (written last)
 # Exit status 0 when the guest finished; 1 on timeout, a crash or a report.
 set -euo pipefail
@@ -13,7 +15,7 @@ set -euo pipefail
 name=${1:?usage: scenario.sh NAME}
 # nothing of an earlier run may stand for this one, even if this one stops
 # at its configuration
-rm -f "$LOGS/$name".{ktap,reports,status,seconds,skips,qemu,console,console.txt}
+rm -f "$LOGS/$name".{ktap,reports,status,seconds,skips,qemu,console,console.txt,papr,papr.ktap}
 # SCENARIO_DIR: where NAME.conf is (scenarios; bench for make bench)
 dir=${SCENARIO_DIR:-scenarios}
 conf=$TOP/$dir/$name.conf
@@ -35,6 +37,7 @@ TESTS=                   # tests the guest runs, comma-separated
 KERNEL=                  # an experiment kernel (variants/NAME.patch)
 SKIPS=()                 # the skips this scenario expects: "GLOB -- why",
                          # GLOB matching a test point's name ("PROG: POINT")
+PAPR_MONITOR=            # pSeries: 0 to trace no TCE call (the benchmarks)
 # shellcheck source=/dev/null
 . "$conf"
 [ -n "$MACHINE" ] || die "$conf sets no MACHINE"
@@ -71,6 +74,16 @@ if [ -n "$DISK" ]; then
 	done
 fi
 args+=("${DEVICES[@]}")
+# A pSeries guest's calls for its PHBs' windows, as the L0 (QEMU) answers
+# them, for papr_monitor.py: QEMU accepts what PowerVM may not
+papr=
+if [[ $MACHINE == pseries* ]] && [ "${PAPR_MONITOR:-1}" = 1 ]; then
+	papr=$LOGS/$name.papr
+	for e in pci_put pci_get pci_indirect pci_stuff 'ddw_*'; do
+		args+=(-trace "enable=spapr_iommu_$e")
+	done
+	args+=(-D "$papr")
+fi
 
 start=$(date +%s)
 rc=0
@@ -84,6 +97,7 @@ tr -d '\r' <"$console" >"$console.txt"
 sed -n '/^@@@KTAP-BEGIN@@@$/,/^@@@KTAP-END@@@$/p' "$console.txt" |
 	sed '1d;$d' >"$LOGS/$name.ktap"
 report_scan "$console.txt" >"$LOGS/$name.reports"
+[ -z "$papr" ] || python3 "$TOP/scripts/papr_monitor.py" "$papr" >"$LOGS/$name.papr.ktap"
 
 status=ok
 if ! grep -q '^@@@DONE@@@$' "$console.txt"; then

@@ -10,6 +10,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktap  # noqa: E402
+import papr_monitor  # noqa: E402
 
 
 def doc(text):
@@ -207,6 +208,69 @@ class Skips(Case):
         text = 'TAP version 13\n1..1\nok 1 t # XFAIL known\n'
         self.assertEqual(run(text)[0], 1)
         self.assertEqual(run(text, skips='t\tknown\n')[0], 0)
+
+
+CLEAN_TRACE = """\
+1@1.000001:spapr_iommu_ddw_remove liobn=0x80000100
+1@1.000002:spapr_iommu_ddw_create buid=0x800000020000001 addr=0x0, page size=0x10000, requested=0x10000000, start addr=0x800000000000000, liobn=0x80000101
+1@1.000003:spapr_iommu_pci_stuff liobn=0x80000101 ioba=0x800000000000000 tcevalue=0x0 npages=512 ret=0
+1@1.000004:spapr_iommu_pci_indirect liobn=0x80000101 ioba=0x800000000000000 tcelist=0x1000 iobaN=0x1ff tceN=0x3 ret=0
+1@1.000005:spapr_iommu_ddw_reset buid=0x800000020000001 addr=0x0
+1@1.000006:spapr_iommu_pci_put liobn=0x80000100 ioba=0x0 tce=0x3 ret=0
+1@1.000007:spapr_iommu_ddw_remove liobn=0x80000100
+"""
+
+
+class PaprMonitor(unittest.TestCase):
+    """papr_monitor.py: what a pSeries guest asked of L0, held to PAPR"""
+
+    def bad(self, trace):
+        calls, points = papr_monitor.check(trace.splitlines())
+        return {name for name, offending in points if offending}
+
+    def test_clean_trace_passes(self):
+        self.assertEqual(self.bad(CLEAN_TRACE), set())
+
+    def test_stuff_of_more_than_512(self):
+        t = CLEAN_TRACE.replace('npages=512', 'npages=8192')
+        self.assertEqual(self.bad(t), {'stuff_at_most_512'})
+
+    def test_refused_call(self):
+        t = CLEAN_TRACE.replace('tceN=0x3 ret=0', 'tceN=0x3 ret=-4')
+        self.assertEqual(self.bad(t), {'tce_calls_answered_success'})
+
+    def test_call_after_removal_and_after_reset(self):
+        t = CLEAN_TRACE + 'spapr_iommu_pci_put liobn=0x80000100 ioba=0x0 tce=0x0 ret=0\n'
+        self.assertEqual(self.bad(t), {'no_call_to_a_removed_window'})
+        t = CLEAN_TRACE + 'spapr_iommu_pci_stuff liobn=0x80000101 ioba=0x0 tcevalue=0x0 npages=1 ret=0\n'
+        self.assertEqual(self.bad(t), {'no_call_to_a_removed_window'})
+
+    def test_window_removed_twice(self):
+        t = CLEAN_TRACE + 'spapr_iommu_ddw_remove liobn=0x80000100\n'
+        self.assertEqual(self.bad(t), {'no_window_removed_twice'})
+
+    def test_verdict_counts_in_the_summary(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(f'{d}/t', 'w') as f:
+                f.write(CLEAN_TRACE.replace('npages=512', 'npages=513'))
+            for name in ('sc.ktap', 'sc.skips'):
+                open(f'{d}/{name}', 'w').close()
+            with open(f'{d}/sc.status', 'w') as f:
+                f.write('sc\tok\t1s\n')
+            with open(f'{d}/sc.ktap', 'w') as f:
+                f.write('TAP version 13\n1..1\nok 1 t\n')
+            with open(f'{d}/sc.papr.ktap', 'w') as f:
+                papr_monitor.main(['papr_monitor.py', f'{d}/t'], f)
+            out = io.StringIO()
+            rc = ktap.main(['ktap.py', d, 'sc'], out)
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  sc: papr_monitor: stuff_at_most_512', out.getvalue())
+        self.assertIn('4 passed, 1 failed, 0 skipped', out.getvalue())
+
+    def test_missing_trace_fails(self):
+        out = io.StringIO()
+        papr_monitor.main(['papr_monitor.py', '/nonexistent/trace'], out)
+        self.assertIn('not ok 1 papr_monitor', out.getvalue())
 
 
 def ktap_main():

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The real client: Debian's QEMU in this L1 gives the NVMe controller to an
 # L2 KVM guest with -device vfio-pci, three times: with the L2's dynamic
-# DMA window (its RAM mapped once), with disable_ddw (the 32-bit window,
+# DMA window (its RAM mapped once; a maxmem of 256G makes it a window of
+# 512G, more than 2M TCEs of 64K, which QEMU asks VFIO for with two
+# levels), with disable_ddw (the 32-bit window,
 # mapped per I/O), and as the control with disable_ddw and QEMU told that
 # KVM lacks KVM_CAP_SPAPR_TCE_VFIO (/bench/nocap.so, 6.1's pSeries path).
 # Each time QEMU must take the v2 container and the L2 must read the
@@ -23,7 +25,7 @@
 . /tests/lib/ktap.sh
 # shellcheck source=lib/l2.sh
 . /tests/lib/l2.sh
-ktap_plan 27
+ktap_plan 28
 bdf=
 for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/class")" = 0x010802 ] && bdf=${d##*/} && break
@@ -40,6 +42,7 @@ grep -q '^cpu.*POWER8' /proc/cpuinfo && grep -q '^platform.*PowerNV' /proc/cpuin
 if [ ! -c /dev/kvm ] || [ -z "$bdf" ] || [ -z "${t_disk_marker:-}" ]; then
 	why="needs /dev/kvm, an NVMe controller and t_disk_marker"
 	ktap_skip vfio_pci_bound "$why"
+	ktap_skip ddw_window_for_maxmem "$why"
 	for p in $passes; do
 		for t in $checks; do
 			ktap_skip "${p}_$t" "$why"
@@ -79,7 +82,9 @@ l2_pass() {
 	tr_on 1
 	preload=
 	[ "$pass" = control ] && preload=/bench/nocap.so
-	L2_PRELOAD=$preload L2_APPEND="t_l2_disk=$t_disk_marker nvme_core.admin_timeout=2 nvme_core.io_timeout=2 $*" \
+	mem=512M
+	[ "$pass" = ddw ] && mem=512M,slots=1,maxmem=256G
+	L2_MEM=$mem L2_PRELOAD=$preload L2_APPEND="t_l2_disk=$t_disk_marker nvme_core.admin_timeout=2 nvme_core.io_timeout=2 $*" \
 		l2_qemu "$log" -device "vfio-pci,host=$bdf" \
 		-trace "enable=vfio_spapr*" -trace "enable=spapr_iommu_pci*"
 	rc=$?
@@ -104,6 +109,14 @@ l2_pass() {
 	user=$(awk '/_user /{ s += $2 } END { print s + 0 }' "$stats")
 	ktap_check "${pass}_qemu_takes_v2_container" "qemu exit $rc" \
 		grep -q '^vfio_spapr_create_window' "$log"
+	if [ "$pass" = ddw ]; then
+		win=$(sed -n 's/^vfio_spapr_create_window pageshift=\(0x[0-9a-f]*\) levels=\([0-9]*\) winsize=\(0x[0-9a-f]*\).*/\1 \2 \3/p' "$log" |
+			while read -r ps lv ws; do
+				[ $((ws)) -ge $((1 << 38)) ] && echo "pageshift $ps, $lv levels, size $ws"
+			done | head -1)
+		ktap_check ddw_window_for_maxmem "${win:-no window of 256G or more created}" \
+			test -n "$win"
+	fi
 	handled=$((real + virt))
 	counts="$in_qemu TCE hcalls reached QEMU; KVM handled $handled ($real in real mode), passed $user ($to_user kvm_ppc_tce_to_user events)"
 	if [ "$pass" = control ]; then

@@ -3,7 +3,8 @@
 #   l2_qemu LOG [extra QEMU arguments...]
 # The L2 runs /l2/vmlinux with /l2/initramfs.cpio; its console and QEMU's
 # messages go to LOG. L2_APPEND adds to its command line, L2_TIMEOUT
-# bounds the run (240 s), L2_PRELOAD is an LD_PRELOAD library for QEMU.
+# bounds the run (240 s), L2_PRELOAD is an LD_PRELOAD library for QEMU,
+# L2_MEM is its -m (512M).
 l2_qemu() {
 	log=$1
 	shift
@@ -14,7 +15,7 @@ l2_qemu() {
 	grep -q '^platform.*pSeries' /proc/cpuinfo && caps=$caps,cap-fwnmi=off,cap-large-decr=off
 	env ${L2_PRELOAD:+LD_PRELOAD=$L2_PRELOAD} \
 		timeout "${L2_TIMEOUT:-240}" qemu-system-ppc64 -display none -monitor none \
-		-nodefaults -serial stdio -m 512M -smp 1 -accel kvm -cpu host \
+		-nodefaults -serial stdio -m "${L2_MEM:-512M}" -smp 1 -accel kvm -cpu host \
 		-M "pseries,x-vof=on,kvm-type=HV,$caps" \
 		-kernel /l2/vmlinux -initrd /l2/initramfs.cpio \
 		-append "console=hvc0 panic=-1 ${L2_APPEND:-}" "$@" </dev/null >"$log" 2>&1

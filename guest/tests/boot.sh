@@ -24,11 +24,11 @@ if [ -n "${t_dmesg:-}" ]; then
 fi
 if [ -n "${t_dt_prop:-}" ]; then
 	n=0
-	while [ -z "$(find /proc/device-tree/ -name "$t_dt_prop" | head -1)" ] && [ $n -lt 10 ]; do
+	while node=$(find /proc/device-tree/ -name "$t_dt_prop" | head -1) &&
+		[ -z "$node" ] && [ $n -lt 10 ]; do
 		sleep 1
 		n=$((n + 1))
 	done
-	node=$(find /proc/device-tree/ -name "$t_dt_prop" | head -1)
 	ktap_check "device_tree_has_$t_dt_prop" "${node:-none after ${n}s}" test -n "$node"
 fi
 ktap_exit

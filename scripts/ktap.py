@@ -22,6 +22,10 @@ Nothing counts as passed by going missing:
   "GLOB<TAB>why", GLOB matched with fnmatch against the point's name
   without the scenario); any other skip fails. A declared skip that did
   not happen is reported as a NOTE, so that the list stays true.
+
+Under each failed point come the last diagnostic lines ("# ...") its
+program printed for it (TH_LOG, the harness's "Expected ..."), so that a
+failure reads from the summary alone.
 """
 import fnmatch
 import re
@@ -32,15 +36,18 @@ RUN = re.compile(r'^(?P<ind>\s*)#\s+RUN\s+(?P<name>\S+) \.\.\.')
 RESULT = re.compile(r'^(?P<ind>\s*)(?P<not>not )?ok (?P<num>\d+)\s*(?P<name>[^#]*?)'
                     r'\s*(#\s*(?P<dir>\S+)\s*(?P<why>.*))?$')
 BAIL = re.compile(r'^\s*Bail out!(?P<why>.*)$')
+COMMENT = re.compile(r'^(?P<ind>\s*)#\s?(?P<text>.*)$')
+NOTES = 12          # diagnostic lines kept under a failed point
 PLAN = re.compile(r'^(?P<ind>\s*)1\.\.(?P<n>\d+)\s*(#\s*(?P<dir>\S+)\s*(?P<why>.*))?$')
 
 
 class Result:
     """One result line, with the results nested under it."""
 
-    def __init__(self, name, status, reason, kids=()):
+    def __init__(self, name, status, reason, kids=(), notes=()):
         self.name, self.status, self.reason = name, status, reason
         self.kids = list(kids)
+        self.notes = list(notes)    # a failed point's diagnostic lines
 
     def __repr__(self):
         return f'Result({self.name!r}, {self.status!r}, {self.reason!r}, {self.kids!r})'
@@ -75,6 +82,7 @@ def parse(lines):
     plans = {}          # depth -> (count, skip reason) of the level open there
     running = {}        # depth -> name of the test last started there
     lost = []           # results that no result line adopted
+    comments = {}       # depth -> diagnostic lines since its last result
 
     def drop_below(depth):
         for k in sorted({k for k in pending if k > depth} | {k for k in plans if k > depth}):
@@ -92,6 +100,7 @@ def parse(lines):
         r = RUN.match(line)
         if r:
             running[len(r.group('ind')) // 2] = r.group('name')
+            comments[len(r.group('ind')) // 2] = []
             continue
         b = BAIL.match(line)
         if b:
@@ -113,6 +122,10 @@ def parse(lines):
             plans[depth] = (int(p.group('n')),
                             (p.group('why') or '').strip() if is_skip(d) else None)
             continue
+        c = COMMENT.match(line)
+        if c:
+            comments.setdefault(len(c.group('ind')) // 2, []).append(c.group('text').rstrip())
+            continue
         m = RESULT.match(line)
         if not m:
             continue
@@ -123,6 +136,7 @@ def parse(lines):
             reason = (('XFAIL ' if d.upper() == 'XFAIL' else '') + (m.group('why') or '')).strip()
         else:       # "# exit=1" and other comments say why it failed
             reason = (d + ' ' + (m.group('why') or '')).strip()
+        notes = comments.pop(depth, [])[-NOTES:] if status == 'fail' else []
         kids = pending.pop(depth + 1, [])
         plan = plans.pop(depth + 1, None)
         drop_below(depth + 1)
@@ -136,7 +150,7 @@ def parse(lines):
                 status, reason = 'skip', plan[1] or reason    # 1..0 # SKIP why
         pending.setdefault(depth, []).append(
             Result(m.group('name') or running.pop(depth, '#' + m.group('num')),
-                   status, reason, kids))
+                   status, reason, kids, notes))
     top = pending.pop(0, [])
     bad = plan_check(top, plans.pop(0, None), ' in the document')
     drop_below(0)
@@ -146,16 +160,16 @@ def parse(lines):
 
 
 def leaves(results, prefix=''):
-    """Yield (name, status, reason) for each leaf test point. A parent whose
+    """Yield (name, status, reason, notes) for each leaf test point. A parent whose
     children all passed but which itself failed (the program exited with an
     error after its points) counts as one more failed point."""
     for r in results:
         if not r.kids:
-            yield prefix + r.name, r.status, r.reason
+            yield prefix + r.name, r.status, r.reason, r.notes
             continue
         yield from leaves(r.kids, prefix + r.name + ': ')
         if r.status == 'fail' and all(k.status != 'fail' for k in r.kids):
-            yield prefix + r.name, r.status, r.reason
+            yield prefix + r.name, r.status, r.reason, r.notes
 
 
 def read_skips(path):
@@ -180,7 +194,7 @@ def summarise(sc, status, ktap, skips, out):
     count = {'pass': 0, 'fail': 0, 'skip': 0}
     word = {'pass': 'PASS', 'fail': 'FAIL', 'skip': 'SKIP'}
     used = set()
-    for name, st, why in leaves(parse(ktap)):
+    for name, st, why, notes in leaves(parse(ktap)):
         if st == 'skip':
             hit = [i for i, (g, _) in enumerate(skips) if fnmatch.fnmatchcase(name, g)]
             if hit:
@@ -191,6 +205,8 @@ def summarise(sc, status, ktap, skips, out):
                 why = f'unexpected skip: {why}' if why else 'unexpected skip'
         count[st] += 1
         print(f'{word[st]}  {sc}: {name}' + (f'  ({why})' if why and st != 'pass' else ''), file=out)
+        for n in notes:
+            print(f'      # {n}', file=out)
     for i, (g, why) in enumerate(skips):
         if i not in used:
             print(f'NOTE  {sc}: declared skip did not happen: {g}  ({why})', file=out)

@@ -77,6 +77,23 @@ class Plans(Case):
         text = 'TAP version 13\n1..1\n  TAP version 13\n  1..4\nnot ok 1 prog # exit=139\n'
         self.assert_fails(text, 'FAIL  sc: prog: plan  (planned 4, ran 0)')
 
+    def test_failure_shows_its_diagnostics(self):
+        text = GOOD.replace('  ok 2 b\n', '''  #  RUN           t.b ...
+  # x.c:12:b:Expected 0 (0) == ret (-16)
+  # x.c:12:b:the group does not open again: Device or resource busy
+  #          FAIL  t.b
+  not ok 2 b
+''').replace('  ok 1 a\n', '  #  RUN           t.a ...\n  # a says hello\n  ok 1 a\n')
+        rc, out = run(text)
+        self.assertEqual(rc, 1)
+        i = out.index('FAIL  sc: prog1: b')
+        self.assertEqual(out[i + 1:i + 4], [
+            '      # x.c:12:b:Expected 0 (0) == ret (-16)',
+            '      # x.c:12:b:the group does not open again: Device or resource busy',
+            '      #          FAIL  t.b'])
+        # a passed point's comments are not repeated
+        self.assertNotIn('      # a says hello', out)
+
     def test_results_without_plan(self):
         self.assert_fails(GOOD.replace('  1..1\n', ''), 'FAIL  sc: prog2: plan  (1 results and no plan)')
 

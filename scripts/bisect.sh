@@ -8,7 +8,11 @@
 # The builds are incremental, in their own worktree and object directory
 # laid out like the main ones (bisect/linux, bisect/obj), so that ccache
 # (with CCACHE_BASEDIR) serves what the main build compiled already.
-# It prints a KTAP document, one test point per patch, on standard output.
+# Then each fix of the base (the series' first part, fixes.py) is built on
+# the base with only the earlier fixes it needs, as a stable maintainer
+# would take it.
+# It prints a KTAP document, one test point per patch and one per fix, on
+# standard output.
 #   bisect.sh          after lint.sh and kernel.sh (it reuses their work)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -34,28 +38,27 @@ mkdir -p "$obj"
 # every header the series changes.
 commits=$(git -C "$am" rev-list base..HEAD)
 total=$(wc -w <<<"$commits")
+# Then each fix of the base on the base with only the earlier fixes it
+# needs (fixes.py), as a stable maintainer takes it: one point per fix
+fixes=$(python3 "$TOP/scripts/fixes.py" needs "$TOP/patches/series" "$am")
+nfix=$(grep -c . <<<"$fixes" || true)
 echo "TAP version 13"
-echo "1..$total"
+echo "1..$((total + nfix))"
 fail=0
-n=$((total + 1))
-k=0
-for c in $commits; do
-	n=$((n - 1))
-	k=$((k + 1))
-	subj=$(git -C "$am" log -1 --format=%s "$c")
-	files=$(git -C "$am" diff --name-only "$c^" "$c")
-	git -C "$wt" checkout -q --detach "$c"
-	log=$obj/patch-$n.log
+git -C "$wt" reset -q --hard
+
+# build_here LOG FILES: build the worktree as it is, what FILES (the files
+# the state changes) need; sets what, says why it failed on standard error
+build_here() {
+	local log=$1 files=$2
 	: >"$log"
 	what=()
 	if grep -qvE '^(tools/|Documentation/|MAINTAINERS$)' <<<"$files"; then
 		what+=(kernel)
 		cp "$OBJ/.config" "$obj/.config"
 		bmake olddefconfig vmlinux >>"$log" 2>&1 || {
-			say "patch $n does not build: $subj (log: $log)"
-			echo "not ok $k patch $n: $subj # kernel build failed"
-			fail=1
-			continue
+			why="kernel build failed"
+			return 1
 		}
 	fi
 	if grep -q '^tools/testing/selftests/powerpc/' <<<"$files"; then
@@ -66,20 +69,55 @@ for c in $commits; do
 					TARGETS=powerpc/spapr_tce LDFLAGS=-static \
 					CC="${CROSS_COMPILE}gcc"
 		} >>"$log" 2>&1 || {
-			say "patch $n: selftests do not build: $subj (log: $log)"
-			echo "not ok $k patch $n: $subj # selftests build failed"
-			fail=1
-			continue
+			why="selftests build failed"
+			return 1
 		}
 	fi
 	if grep -E '(^|[^-])warning:' "$log" >&2; then
-		say "patch $n builds with warnings: $subj (log: $log)"
-		echo "not ok $k patch $n: $subj # build warnings"
+		why="build warnings"
+		return 1
+	fi
+}
+
+n=$((total + 1))
+k=0
+for c in $commits; do
+	n=$((n - 1))
+	k=$((k + 1))
+	subj=$(git -C "$am" log -1 --format=%s "$c")
+	git -C "$wt" checkout -q --detach "$c"
+	log=$obj/patch-$n.log
+	if ! build_here "$log" "$(git -C "$am" diff --name-only "$c^" "$c")"; then
+		say "patch $n: $why: $subj (log: $log)"
+		echo "not ok $k patch $n: $subj # $why"
 		fail=1
 		continue
 	fi
 	say "patch $n: ${what[*]:-nothing to build} ok: $subj"
 	echo "ok $k patch $n: $subj"
 done
+
+while read -r n need shas; do
+	[ -n "$n" ] || continue
+	k=$((k + 1))
+	git -C "$wt" checkout -q --detach base
+	files=
+	for c in $shas; do
+		git -C "$am" diff --binary "$c^" "$c" | git -C "$wt" apply --index
+		files+=$(git -C "$am" diff --name-only "$c^" "$c")$'\n'
+	done
+	name="fix $n on the base alone"
+	[ "$need" = - ] || name="fix $n on the base with the fixes it needs ($need)"
+	log=$obj/fix-$n.log
+	if ! build_here "$log" "$files"; then
+		say "$name: $why (log: $log)"
+		echo "not ok $k $name # $why"
+		fail=1
+	else
+		say "$name: ${what[*]} ok"
+		echo "ok $k $name"
+	fi
+	git -C "$wt" reset -q --hard
+done <<<"$fixes"
 [ $fail = 0 ] || die "a patch of the series does not build cleanly (above)"
-say "bisect: all $total patches build"
+say "bisect: all $total patches build, and each of the $nfix fixes on the base with only the fixes it needs"

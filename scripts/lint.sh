@@ -2,6 +2,8 @@
 # Patch hygiene, on patches/ as committed (not on the work tree): every
 # patch passes checkpatch.pl --strict with no error, warning or check, and
 # the series applies to the base with git am (which never applies with fuzz).
+# The fixes of the base come first, tagged for stable (fixes.py says which
+# patches they are and which earlier fixes each needs).
 #
 # One checkpatch warning is judged here instead: FILE_PATH_CHANGES ("does
 # MAINTAINERS need updating?") fires for every new file of a patch that does
@@ -32,6 +34,9 @@ for p in $(series_files); do
 	git -C "$am" am -q --whitespace=error-all "$TOP/patches/$p" >/dev/null 2>&1 ||
 		die "patches/$p does not apply with git am on $BASE_PKG $BASE_VERSION"
 done
+# The fixes of the base: first, each tagged and applying on the base with
+# only the fixes it needs (fixes.py; bisect.sh builds each that way)
+python3 "$TOP/scripts/fixes.py" check "$TOP/patches/series" "$am" || fail=1
 # checkpatch, one patch per core at a time; its findings in series order
 cp_out=$(mktemp -d)
 # shellcheck disable=SC2016 # $0, $1 are expanded by the inner sh

@@ -11,6 +11,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktap  # noqa: E402
 import papr_monitor  # noqa: E402
+import fixes  # noqa: E402
+import subprocess  # noqa: E402
 
 
 def doc(text):
@@ -289,6 +291,96 @@ class PaprMonitor(unittest.TestCase):
         out = io.StringIO()
         papr_monitor.main(['papr_monitor.py', '/nonexistent/trace'], out)
         self.assertIn('not ok 1 papr_monitor', out.getvalue())
+
+
+class Fixes(unittest.TestCase):
+    """fixes.py on a small repository: base, then patches a.c (fix), b.c
+    (fix that needs the first), c.c (feature)."""
+    MSG = 'Fixes: 0123456789ab ("x: y")\nCc: stable@vger.kernel.org\n6.12 has the same code.\n'
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.t = self.dir.name + '/t'
+        self.git('init', '-q', self.t, top=True)
+        for f in 'abc':
+            self.write(f + '.c', f'{f}1\n{f}2\n{f}3\n')
+        self.commit('base')
+        self.git('tag', 'base')
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def git(self, *args, top=False):
+        cmd = ['git'] + ([] if top else ['-C', self.t])
+        return subprocess.run(cmd + list(args),
+                              check=True, capture_output=True, text=True,
+                              env=dict(os.environ, GIT_AUTHOR_NAME='t', GIT_AUTHOR_EMAIL='t@t',
+                                       GIT_COMMITTER_NAME='t', GIT_COMMITTER_EMAIL='t@t')).stdout
+
+    def write(self, name, text):
+        with open(f'{self.t}/{name}', 'w') as f:
+            f.write(text)
+
+    def commit(self, msg):
+        self.git('add', '-A')
+        self.git('commit', '-q', '-m', msg)
+
+    def series(self, msgs, banners=('Fixes of 6.1', 'Features'), nfix=2):
+        """The three patches with messages msgs; the series file's parts:
+        the first nfix patches under banners[0], the rest under [1]."""
+        self.write('a.c', 'a1\nA2\na3\n')
+        self.commit('a\n\n' + msgs[0])
+        self.write('a.c', 'a1\nA2\nA3\n')
+        self.commit('b\n\n' + msgs[1])
+        self.write('c.c', 'c1\nC2\nc3\n')
+        self.commit('c\n\n' + msgs[2])
+        path = self.dir.name + '/series'
+        with open(path, 'w') as f:
+            f.write(f'# === {banners[0]} ===\n')
+            for i in range(3):
+                if i == nfix:
+                    f.write(f'# === {banners[1]} ===\n')
+                f.write(f'p{i}.patch\n')
+        return fixes.Series(path, self.t)
+
+    def check(self, s):
+        err = io.StringIO()
+        old, sys.stderr = sys.stderr, err
+        try:
+            rc = fixes.check(s)
+        finally:
+            sys.stderr = old
+        return rc, err.getvalue()
+
+    def test_good_series_and_needs(self):
+        s = self.series([self.MSG, self.MSG, 'feature'])
+        rc, err = self.check(s)
+        self.assertEqual(rc, 0, err)
+        self.assertIn('patches 1-2 are fixes', err)
+        self.assertIn('fix 2 needs 1', err)
+        self.assertEqual(s.needs(), {0: [], 1: [0]})
+
+    def test_fix_after_a_feature_fails(self):
+        rc, err = self.check(self.series([self.MSG, 'feature', self.MSG], nfix=1))
+        self.assertEqual(rc, 1)
+        self.assertIn('patch 3 (p2.patch) has a Fixes: tag but is not in the fixes', err)
+
+    def test_untagged_fix_fails(self):
+        rc, err = self.check(self.series([self.MSG, 'no tags', 'feature']))
+        self.assertEqual(rc, 1)
+        self.assertIn('fix 2: no Fixes: tag', err)
+        self.assertIn('fix 2: no "Cc: stable@vger.kernel.org"', err)
+        self.assertIn('fix 2: does not say whether 6.12 has the bug', err)
+
+    def test_named_upstream_change_stands_for_the_tag(self):
+        msg = self.MSG.replace('Fixes: 0123456789ab ("x: y")', 'Since "x: y" (v5.4).')
+        rc, err = self.check(self.series([self.MSG, msg, 'feature']))
+        self.assertEqual(rc, 0, err)
+
+    def test_no_fixes_part_fails(self):
+        rc, err = self.check(self.series(['a', 'b', 'c'], banners=('Features', 'More')))
+        self.assertEqual(rc, 1)
+        self.assertIn('the fixes of the base come first', err)
 
 
 def ktap_main():

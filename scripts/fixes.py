@@ -21,7 +21,11 @@ starts "# === Fixes". "check" fails unless:
 It prints which patches are fixes and what each needs.
 
 What a fix needs: the earlier fixes that touch a file it touches, with
-what those need, minus each one without which it still applies. "needs"
+what those need, minus each one without which it still applies and that
+changes no function it changes (by the functions git names in the hunk
+headers: a fix may rely on what an earlier one did to the same function
+in another hunk). A later patch whose message names the release a bug
+came with ("(v4.12)") is a fix out of place: "check" notes it. "needs"
 prints "N NEEDS SHA [SHA...]": fix N, the fixes it needs ("4,5" or "-")
 and their commits in order, fix N's last, for bisect.sh to build on the
 base alone.
@@ -67,6 +71,18 @@ class Series:
                         for c in self.commits]
         self.nfix = len(self.parts[0][1]) if self.parts[0][0].startswith('Fixes') else 0
         self.diffs = {}
+        self.funcs = [self.functions(c) for c in self.commits]
+
+    def functions(self, commit):
+        """{(file, function)} of the hunk headers of commit's diff"""
+        out, path = set(), None
+        for line in git(self.tree, 'diff', f'{commit}^', commit).stdout.splitlines():
+            if line.startswith('+++ '):
+                path = line[6:] if line.startswith('+++ b/') else None
+            m = re.match(r'^@@ [^@]* @@ (.*\()', line)
+            if m and path:
+                out.add((path, m.group(1)))
+        return out
 
     def diff(self, i):
         if i not in self.diffs:
@@ -103,7 +119,7 @@ class Series:
                 raise SystemExit(f'patch {k + 1} does not apply on the base with the '
                                  f'earlier fixes it touches files of ({fmt(s)})')
             for j in sorted(s, reverse=True):
-                if j not in s:
+                if j not in s or self.funcs[j] & self.funcs[k]:
                     continue
                 t = {i for i in s if i != j and j not in need[i]}
                 if self.applies(sorted(t) + [k]):
@@ -123,6 +139,7 @@ def message(tree, commit):
 FIXES = re.compile(r'^Fixes: [0-9a-f]{12,40} \(".+"\)$', re.M)
 NAMED = re.compile(r'"[^"]+"\s*\(v\d+\.\d+\)')
 STABLE = re.compile(r'^Cc: stable@vger\.kernel\.org', re.M)
+RELEASE = re.compile(r'(\(|, )v\d+\.\d+\)')
 SIX12 = re.compile(r'6\.12\s+(has|does\s+not|lacks|already|too|fixed)', re.S)
 
 
@@ -145,9 +162,13 @@ def check(s):
             bad.append(f'fix {n + 1}: no "Cc: stable@vger.kernel.org"')
         if not SIX12.search(msg):
             bad.append(f'fix {n + 1}: does not say whether 6.12 has the bug')
-    need = s.needs() if s.nfix else {}
     for b in bad:
         print(f'fixes: {b}', file=sys.stderr)
+    need = s.needs() if s.nfix else {}
+    for n in range(s.nfix, len(s.commits)):
+        if RELEASE.search(' '.join(message(s.tree, s.commits[n]).split())):
+            print(f'fixes: note: patch {n + 1} ({s.files[n]}) names the release a bug '
+                  'came with but is not among the fixes at the front', file=sys.stderr)
     alone = [k for k in need if not need[k]]
     print(f'fixes: patches 1-{s.nfix} are fixes of the base ("{s.parts[0][0]}"); '
           f'{len(alone)} apply on the base alone: {fmt(alone)}', file=sys.stderr)

@@ -296,6 +296,8 @@ class PaprMonitor(unittest.TestCase):
 class Fixes(unittest.TestCase):
     """fixes.py on a small repository: base, then patches a.c (fix), b.c
     (fix that needs the first), c.c (feature)."""
+    F = ('/* f */\nint f(void)\n{\n' + ''.join(f'\tx{i};\n' for i in range(1, 13)) + '}\n'
+         + 'int g(void)\n{\n' + ''.join(f'\ty{i};\n' for i in range(1, 13)) + '}\n')
     MSG = 'Fixes: 0123456789ab ("x: y")\nCc: stable@vger.kernel.org\n6.12 has the same code.\n'
 
     def setUp(self):
@@ -304,6 +306,7 @@ class Fixes(unittest.TestCase):
         self.git('init', '-q', self.t, top=True)
         for f in 'abc':
             self.write(f + '.c', f'{f}1\n{f}2\n{f}3\n')
+        self.write('f.c', self.F)
         self.commit('base')
         self.git('tag', 'base')
 
@@ -359,6 +362,31 @@ class Fixes(unittest.TestCase):
         self.assertIn('patches 1-2 are fixes', err)
         self.assertIn('fix 2 needs 1', err)
         self.assertEqual(s.needs(), {0: [], 1: [0]})
+
+    def functions_series(self, second):
+        """fix 1 changes x5 in f(); fix 2 changes line second, which
+        applies without fix 1"""
+        self.write('f.c', self.F.replace('\tx5;', '\tX5;'))
+        self.commit('f1\n\n' + self.MSG)
+        self.write('f.c', self.F.replace('\tx5;', '\tX5;').replace(second, second.upper()))
+        self.commit('f2\n\n' + self.MSG)
+        self.write('c.c', 'c1\nC2\nc3\n')
+        self.commit('c\n\nfeature')
+        path = self.dir.name + '/series'
+        with open(path, 'w') as f:
+            f.write('# === Fixes of 6.1 ===\np0.patch\np1.patch\n# === F ===\np2.patch\n')
+        return fixes.Series(path, self.t)
+
+    def test_a_fix_needs_what_changed_its_function(self):
+        self.assertEqual(self.functions_series('\tx11;').needs(), {0: [], 1: [0]})
+
+    def test_a_fix_of_another_function_needs_nothing(self):
+        self.assertEqual(self.functions_series('\ty11;').needs(), {0: [], 1: []})
+
+    def test_a_later_patch_naming_a_release_is_noted(self):
+        rc, err = self.check(self.series([self.MSG, self.MSG, 'a bug since "x" (v4.12)']))
+        self.assertEqual(rc, 0, err)
+        self.assertIn('fixes: note: patch 3 (p2.patch) names the release', err)
 
     def test_fix_after_a_feature_fails(self):
         rc, err = self.check(self.series([self.MSG, 'feature', self.MSG], nfix=1))

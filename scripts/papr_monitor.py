@@ -17,6 +17,9 @@ accepts more than PowerVM does; each test point checks what PAPR (and
   never expect a refusal).
 - no_call_to_a_removed_window: no TCE call to a LIOBN whose window was
   removed (ibm,remove-pe-dma-window) or reset away, and not created again.
+- no_write_only_tce: no TCE that lets the device write but not read
+  (H_PUT_TCE, H_PUT_TCE_INDIRECT): 6.1's pSeries DMA code never sends one,
+  PowerNV's tables never hold one, and PAPR does not promise to take it.
 
 QEMU refuses some calls before it traces them: an H_PUT_TCE_INDIRECT of
 more than 512 entries or with a list not 4K aligned, an H_STUFF_TCE of
@@ -52,7 +55,8 @@ def fields(args):
 def check(lines):
     """[(name, [offending lines])] for each test point"""
     bad = {'tce_calls_traced': [], 'stuff_at_most_512': [],
-           'tce_calls_answered_success': [], 'no_call_to_a_removed_window': []}
+           'tce_calls_answered_success': [], 'no_call_to_a_removed_window': [],
+           'no_write_only_tce': []}
     removed = set()
     calls = 0
     for raw in lines:
@@ -69,6 +73,9 @@ def check(lines):
                 bad['stuff_at_most_512'].append(line)
             if f.get('liobn') in removed:
                 bad['no_call_to_a_removed_window'].append(line)
+            tce = f.get('tce' if ev == 'pci_put' else 'tceN')
+            if ev in ('pci_put', 'pci_indirect') and tce is not None and tce & 3 == 2:
+                bad['no_write_only_tce'].append(line)
         elif ev == 'ddw_remove':
             removed.add(f['liobn'])
         elif ev == 'ddw_create':

@@ -264,6 +264,12 @@ class PaprMonitor(unittest.TestCase):
         t = CLEAN_TRACE + 'spapr_iommu_pci_stuff liobn=0x80000101 ioba=0x0 tcevalue=0x0 npages=1 ret=0\n'
         self.assertEqual(self.bad(t), {'no_call_to_a_removed_window'})
 
+    def test_write_only_tce(self):
+        t = CLEAN_TRACE.replace('tceN=0x3 ret=0', 'tceN=0x2 ret=0')
+        self.assertEqual(self.bad(t), {'no_write_only_tce'})
+        t = CLEAN_TRACE + 'spapr_iommu_pci_put liobn=0x80000101 ioba=0x0 tce=0x1002 ret=0\n'
+        self.assertIn('no_write_only_tce', self.bad(t))
+
     def test_trace_without_tce_calls(self):
         t = ''.join(line + '\n' for line in CLEAN_TRACE.splitlines()
                     if '_pci_' not in line)
@@ -285,7 +291,7 @@ class PaprMonitor(unittest.TestCase):
             rc = ktap.main(['ktap.py', d, 'sc'], out)
         self.assertEqual(rc, 1)
         self.assertIn('FAIL  sc: papr_monitor: stuff_at_most_512', out.getvalue())
-        self.assertIn('4 passed, 1 failed, 0 skipped', out.getvalue())
+        self.assertIn('5 passed, 1 failed, 0 skipped', out.getvalue())
 
     def test_missing_trace_fails(self):
         out = io.StringIO()

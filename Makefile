@@ -20,8 +20,8 @@ kernel: tree    ## build the ppc64le kernel from configs/*.config
 selftests: kernel ## build the series' kselftests (static) into build/kselftest
 	@$(S)/selftests.sh
 
-images: selftests ## initramfs images: guest, and l1kvm (QEMU + L2 inside)
-	@$(S)/images.sh guest && $(S)/images.sh l1kvm
+images: selftests ## initramfs images: guest, l1kvm (QEMU + L2 inside), kdump
+	@$(S)/images.sh guest && $(S)/images.sh l1kvm && $(S)/images.sh kdump
 
 run: deps       ## the main job: NVMe passthrough to an L2 guest, TCEs in KVM
 	@$(S)/run.sh

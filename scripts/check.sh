@@ -73,6 +73,7 @@ step kernel "$TOP/scripts/kernel.sh"
 step selftests "$TOP/scripts/selftests.sh"
 step "image guest" "$TOP/scripts/images.sh" guest
 step "image l1kvm" "$TOP/scripts/images.sh" l1kvm
+step "image kdump" "$TOP/scripts/images.sh" kdump
 
 # the experiment kernels the scenarios ask for (KERNEL=)
 for v in $(for s in "${scenarios[@]}"; do

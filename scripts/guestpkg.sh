@@ -2,13 +2,15 @@
 # Unpack Debian ppc64el packages for the guest images into $GUESTPKG/NAME.
 #   guestpkg.sh busybox    busybox-static
 #   guestpkg.sh qemu       qemu-system-ppc with every library it depends on
+#   guestpkg.sh kexec      kexec-tools with every library it depends on
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-what=${1:?usage: guestpkg.sh busybox|qemu}
+what=${1:?usage: guestpkg.sh busybox|qemu|kexec}
 case $what in
 busybox) root_pkg=busybox-static ;;
 qemu) root_pkg=qemu-system-ppc ;;
+kexec) root_pkg=kexec-tools ;;
 *) die "unknown guest package set: $what" ;;
 esac
 
@@ -22,7 +24,7 @@ fi
 say "unpacking $root_pkg:ppc64el $ver and its dependencies"
 rm -rf "$dest" "$dest.debs"
 mkdir -p "$dest" "$dest.debs"
-if [ "$what" = qemu ]; then
+if [ "$what" != busybox ]; then
 	# Depends only, ppc64el only: arch-all data (qemu-system-data) is
 	# taken from the host, which has the same QEMU version.
 	mapfile -t pkgs < <(apt-cache depends --recurse --no-recommends --no-suggests \

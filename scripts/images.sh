@@ -3,10 +3,12 @@
 #   images.sh guest    busybox, /init, shell tests, the kselftests
 #   images.sh l1kvm    guest + Debian's qemu-system-ppc64 and its libraries,
 #                      and an L2 kernel and initramfs under /l2
+#   images.sh kdump    guest + Debian's kexec, this kernel and the guest
+#                      image under /kdump (the crash kernel), the holder
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-what=${1:?usage: images.sh guest|l1kvm}
+what=${1:?usage: images.sh guest|l1kvm|kdump}
 mkdir -p "$IMG"
 gen=$BUILD/gen_init_cpio
 [ "$gen" -nt "$TREE/usr/gen_init_cpio.c" ] ||
@@ -102,6 +104,19 @@ l1kvm_list() {
 	echo "file /bench/nocap.so $IMG/nocap.so 755 0 0"
 }
 
+kdump_list() {
+	local k=$GUESTPKG/kexec
+	guest_list
+	echo "dir /lib/powerpc64le-linux-gnu 755 0 0"
+	echo "file /lib64/ld64.so.2 $(resolve "$k" "$k/lib64/ld64.so.2") 755 0 0"
+	echo "file /sbin/kexec $k/sbin/kexec 755 0 0"
+	elf_closure "$k" "$k/sbin/kexec" | sort -u
+	echo "dir /kdump 755 0 0"
+	echo "file /kdump/vmlinux $OBJ/vmlinux 644 0 0"
+	echo "file /kdump/initrd $IMG/guest.cpio 644 0 0"
+	echo "file /kdump/holder $IMG/holder 755 0 0"
+}
+
 l2_list() {
 	base_list
 	echo "file /init $TOP/guest/l2-init 755 0 0"
@@ -123,6 +138,13 @@ l1kvm)
 		-I "$OBJ/usr/include" -o "$IMG/nocap.so" "$TOP/guest/bench/nocap.c"
 	build l2 l2_list
 	build l1kvm l1kvm_list
+	;;
+kdump)
+	"$TOP/scripts/guestpkg.sh" kexec
+	"${CROSS_COMPILE}gcc" -O2 -Wall -Werror -static -I "$OBJ/usr/include" \
+		-o "$IMG/holder" "$TOP/guest/kdump/holder.c"
+	build guest guest_list
+	build kdump kdump_list
 	;;
 *) die "unknown image: $what" ;;
 esac

@@ -12,11 +12,13 @@ accepts more than PowerVM does; each test point checks what PAPR (and
 - tce_calls_traced: the trace has TCE calls at all (an event QEMU does
   not know, or a trace file it did not write, would pass the rest).
 - stuff_at_most_512: no H_STUFF_TCE of more than 512 entries.
-- tce_calls_answered_success: every H_PUT_TCE, H_GET_TCE,
-  H_PUT_TCE_INDIRECT and H_STUFF_TCE succeeded (the kernel's own calls
-  never expect a refusal).
-- no_call_to_a_removed_window: no TCE call to a LIOBN whose window was
+- tce_calls_answered_success: every H_PUT_TCE, H_PUT_TCE_INDIRECT and
+  H_STUFF_TCE succeeded (the kernel's own calls never expect a refusal).
+- no_call_to_a_removed_window: no such call to a LIOBN whose window was
   removed (ibm,remove-pe-dma-window) or reset away, and not created again.
+  H_GET_TCE is left out of both: it changes nothing, and the kernel asks
+  with it whether a window its device tree describes is there (a kernel
+  started by kexec, at boot): a refusal is the answer "no".
 - no_write_only_tce: no TCE that lets the device write but not read
   (H_PUT_TCE, H_PUT_TCE_INDIRECT): 6.1's pSeries DMA code never sends one,
   PowerNV's tables never hold one, and PAPR does not promise to take it.
@@ -67,11 +69,11 @@ def check(lines):
         line = raw.strip()
         if ev in ('pci_put', 'pci_get', 'pci_indirect', 'pci_stuff'):
             calls += 1
-            if f.get('ret', 0) != 0:
+            if ev != 'pci_get' and f.get('ret', 0) != 0:
                 bad['tce_calls_answered_success'].append(line)
             if ev == 'pci_stuff' and f.get('npages', 0) > 512:
                 bad['stuff_at_most_512'].append(line)
-            if f.get('liobn') in removed:
+            if ev != 'pci_get' and f.get('liobn') in removed:
                 bad['no_call_to_a_removed_window'].append(line)
             tce = f.get('tce' if ev == 'pci_put' else 'tceN')
             if ev in ('pci_put', 'pci_indirect') and tce is not None and tce & 3 == 2:

@@ -38,6 +38,9 @@ KERNEL=                  # an experiment kernel (variants/NAME.patch)
 SKIPS=()                 # the skips this scenario expects: "GLOB -- why",
                          # GLOB matching a test point's name ("PROG: POINT")
 PAPR_MONITOR=            # pSeries: 0 to trace no TCE call (the benchmarks)
+EXPECTED_REPORTS=()      # kernel reports the scenario causes on purpose: each
+                         # a console line, exactly; it must be there (once or
+                         # more), and is not a report then
 # shellcheck source=/dev/null
 . "$conf"
 [ -n "$MACHINE" ] || die "$conf sets no MACHINE"
@@ -97,6 +100,15 @@ tr -d '\r' <"$console" >"$console.txt"
 sed -n '/^@@@KTAP-BEGIN@@@$/,/^@@@KTAP-END@@@$/p' "$console.txt" |
 	sed '1d;$d' >"$LOGS/$name.ktap"
 report_scan "$console.txt" >"$LOGS/$name.reports"
+missing=()
+for r in "${EXPECTED_REPORTS[@]}"; do
+	if grep -qxF -e "$r" "$LOGS/$name.reports"; then
+		grep -vxF -e "$r" "$LOGS/$name.reports" >"$LOGS/$name.reports.tmp" || true
+		mv "$LOGS/$name.reports.tmp" "$LOGS/$name.reports"
+	else
+		missing+=("$r")
+	fi
+done
 [ -z "$papr" ] || python3 "$TOP/scripts/papr_monitor.py" "$papr" >"$LOGS/$name.papr.ktap"
 
 status=ok
@@ -108,6 +120,8 @@ if ! grep -q '^@@@DONE@@@$' "$console.txt"; then
 	fi
 elif [ -s "$LOGS/$name.reports" ]; then
 	status="kernel reports on the console"
+elif [ ${#missing[@]} -gt 0 ]; then
+	status="no '${missing[0]}' on the console"
 fi
 printf '%s\t%s\t%ss\n' "$name" "$status" "$secs" >"$LOGS/$name.status"
 [ "$status" = ok ] || {

@@ -264,6 +264,10 @@ class PaprMonitor(unittest.TestCase):
         t = CLEAN_TRACE + 'spapr_iommu_pci_stuff liobn=0x80000101 ioba=0x0 tcevalue=0x0 npages=1 ret=0\n'
         self.assertEqual(self.bad(t), {'no_call_to_a_removed_window'})
 
+    def test_refused_read_of_a_removed_window_is_an_answer(self):
+        t = CLEAN_TRACE + 'spapr_iommu_pci_get liobn=0x80000101 ioba=0x0 ret=-4 tce=0x0\n'
+        self.assertEqual(self.bad(t), set())
+
     def test_write_only_tce(self):
         t = CLEAN_TRACE.replace('tceN=0x3 ret=0', 'tceN=0x2 ret=0')
         self.assertEqual(self.bad(t), {'no_write_only_tce'})

@@ -58,6 +58,9 @@ for s in "${SKIPS[@]}"; do
 done >"$LOGS/$name.skips"
 
 vmlinux=$OBJ/vmlinux
+# the kdump image carries $OBJ/vmlinux as the crash kernel
+[ "$IMAGE" != kdump ] || [ -z "$KERNEL" ] ||
+	die "$conf: IMAGE=kdump runs the kernel of $OBJ as the crash kernel, not KERNEL=$KERNEL"
 if [ -n "$KERNEL" ]; then
 	vmlinux=$BUILD/variants/$KERNEL/vmlinux
 	[ -f "$vmlinux" ] || die "no $vmlinux: run scripts/variant.sh $KERNEL"
@@ -121,7 +124,7 @@ if ! grep -q '^@@@DONE@@@$' "$console.txt"; then
 elif [ -s "$LOGS/$name.reports" ]; then
 	status="kernel reports on the console"
 elif [ ${#missing[@]} -gt 0 ]; then
-	status="no '${missing[0]}' on the console"
+	status="no '${missing[0]}' on the console (the KTAP says why)"
 fi
 printf '%s\t%s\t%ss\n' "$name" "$status" "$secs" >"$LOGS/$name.status"
 [ "$status" = ok ] || {

@@ -264,9 +264,15 @@ class PaprMonitor(unittest.TestCase):
         t = CLEAN_TRACE + 'spapr_iommu_pci_stuff liobn=0x80000101 ioba=0x0 tcevalue=0x0 npages=1 ret=0\n'
         self.assertEqual(self.bad(t), {'no_call_to_a_removed_window'})
 
-    def test_refused_read_of_a_removed_window_is_an_answer(self):
-        t = CLEAN_TRACE + 'spapr_iommu_pci_get liobn=0x80000101 ioba=0x0 ret=-4 tce=0x0\n'
-        self.assertEqual(self.bad(t), set())
+    def test_two_refused_reads_of_a_window_are_an_answer(self):
+        get = 'spapr_iommu_pci_get liobn=0x80000101 ioba=0x0 ret=-4 tce=0x0\n'
+        self.assertEqual(self.bad(CLEAN_TRACE + get + get), set())
+        # a third is a kernel reading a window that is not there
+        self.assertEqual(self.bad(CLEAN_TRACE + get * 3),
+                         {'tce_calls_answered_success', 'no_call_to_a_removed_window'})
+        # another answer than H_PARAMETER is a failure
+        self.assertEqual(self.bad(CLEAN_TRACE + get.replace('-4', '-2')),
+                         {'tce_calls_answered_success', 'no_call_to_a_removed_window'})
 
     def test_write_only_tce(self):
         t = CLEAN_TRACE.replace('tceN=0x3 ret=0', 'tceN=0x2 ret=0')

@@ -2,9 +2,10 @@
 /*
  * Hold a VFIO group the way QEMU does for a guest, for the kdump test:
  * a sPAPR TCE v2 container with the default window (created on the first
- * map) and a dynamic window of 256M of 64K pages, some memory mapped in
- * each, then wait to be killed (or for the kernel to crash).
- *   holder /dev/vfio/N
+ * map) and a dynamic window of SIZE bytes of 64K pages, some memory mapped
+ * at the start of each, then wait to be killed (or for the kernel to
+ * crash).
+ *   holder /dev/vfio/N SIZE
  * Prints "holder: ..." lines, the last one "holder: holding" when done;
  * on a failure, what failed and exits 1.
  */
@@ -47,16 +48,19 @@ int main(int argc, char **argv)
 	struct vfio_iommu_spapr_tce_create create = {
 		.argsz = sizeof(create),
 		.page_shift = 16,
-		.window_size = 256UL << 20,
 		.levels = 1,
 	};
 	int container, group;
 	void *buf;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: holder /dev/vfio/N\n");
+	if (argc != 3) {
+		fprintf(stderr, "usage: holder /dev/vfio/N SIZE\n");
 		return 2;
 	}
+	create.window_size = strtoull(argv[2], NULL, 0);
+	/* a window of more than 2^21 TCEs needs levels */
+	if (create.window_size >> create.page_shift > 1UL << 21)
+		create.levels = 2;
 	setvbuf(stdout, NULL, _IONBF, 0);
 	group = open(argv[1], O_RDWR);
 	if (group < 0)

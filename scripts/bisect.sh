@@ -38,8 +38,7 @@ mkdir -p "$obj"
 # every header the series changes.
 commits=$(git -C "$am" rev-list base..HEAD)
 total=$(wc -w <<<"$commits")
-# Then each fix of the base on the base with only the earlier fixes it
-# needs (fixes.py), as a stable maintainer takes it: one point per fix
+# the fixes and the earlier fixes each needs (see above)
 fixes=$(python3 "$TOP/scripts/fixes.py" needs "$TOP/patches/series" "$am")
 nfix=$(grep -c . <<<"$fixes" || true)
 echo "TAP version 13"
@@ -48,7 +47,8 @@ fail=0
 git -C "$wt" reset -q --hard
 
 # build_here LOG FILES: build the worktree as it is, what FILES (the files
-# the state changes) need; sets what, says why it failed on standard error
+# the state changes) need; sets what (what it built) and, when it fails,
+# why; a build's warnings go to standard error too
 build_here() {
 	local log=$1 files=$2
 	: >"$log"

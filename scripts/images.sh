@@ -87,13 +87,19 @@ elf_closure() {
 	done
 }
 
-l1kvm_list() {
-	local q=$GUESTPKG/qemu
-	guest_list
+# program_list ROOT PATH: the lines for the program PATH of the unpacked
+# packages in ROOT, with the loader and the libraries it needs
+program_list() {
+	local root=$1 path=$2
 	echo "dir /lib/powerpc64le-linux-gnu 755 0 0"
-	echo "file /lib64/ld64.so.2 $(resolve "$q" "$q/lib64/ld64.so.2") 755 0 0"
-	echo "file /usr/bin/qemu-system-ppc64 $q/usr/bin/qemu-system-ppc64 755 0 0"
-	elf_closure "$q" "$q/usr/bin/qemu-system-ppc64" | sort -u
+	echo "file /lib64/ld64.so.2 $(resolve "$root" "$root/lib64/ld64.so.2") 755 0 0"
+	echo "file $path $root$path 755 0 0"
+	elf_closure "$root" "$root$path" | sort -u
+}
+
+l1kvm_list() {
+	guest_list
+	program_list "$GUESTPKG/qemu" /usr/bin/qemu-system-ppc64
 	echo "dir /usr/share 755 0 0"
 	echo "dir /usr/share/qemu 755 0 0"
 	echo "file /usr/share/qemu/vof.bin /usr/share/qemu/vof.bin 644 0 0"
@@ -105,12 +111,8 @@ l1kvm_list() {
 }
 
 kdump_list() {
-	local k=$GUESTPKG/kexec
 	guest_list
-	echo "dir /lib/powerpc64le-linux-gnu 755 0 0"
-	echo "file /lib64/ld64.so.2 $(resolve "$k" "$k/lib64/ld64.so.2") 755 0 0"
-	echo "file /sbin/kexec $k/sbin/kexec 755 0 0"
-	elf_closure "$k" "$k/sbin/kexec" | sort -u
+	program_list "$GUESTPKG/kexec" /sbin/kexec
 	echo "dir /kdump 755 0 0"
 	echo "file /kdump/vmlinux $OBJ/vmlinux 644 0 0"
 	echo "file /kdump/initrd $IMG/guest.cpio 644 0 0"

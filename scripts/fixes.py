@@ -20,11 +20,12 @@ starts "# === Fixes". "check" fails unless:
   earlier fixes it needs.
 It prints which patches are fixes and what each needs.
 
-What a fix needs: the earlier fixes that touch a file it touches, with
-what those need, minus each one without which it still applies and that
-changes no function it changes (by the functions git names in the hunk
-headers: a fix may rely on what an earlier one did to the same function
-in another hunk). A later patch whose message names the release a bug
+What a fix needs: the earlier fixes that touch a file it touches or
+define a function or macro it uses that the base lacks (it would not
+build without them), with what those need, minus each one without which
+it still applies, that changes no function it changes (by the functions
+git names in the hunk headers: a fix may rely on what an earlier one did
+to the same function in another hunk) and that defines nothing it uses. A later patch whose message names the release a bug
 came with ("(v4.12)") is a fix out of place: "check" notes it. "needs"
 prints "N NEEDS SHA [SHA...]": fix N, the fixes it needs ("4,5" or "-")
 and their commits in order, fix N's last, for bisect.sh to build on the
@@ -72,6 +73,7 @@ class Series:
         self.nfix = len(self.parts[0][1]) if self.parts[0][0].startswith('Fixes') else 0
         self.diffs = {}
         self.funcs = [self.functions(c) for c in self.commits]
+        self.defs = {}
 
     def functions(self, commit):
         """{(file, function)} of the hunk headers of commit's diff"""
@@ -83,6 +85,39 @@ class Series:
             if m and path:
                 out.add((path, m.group(1)))
         return out
+
+    def added(self, i):
+        """the lines patch i adds"""
+        return [line[1:] for line in self.diff(i).splitlines()
+                if line.startswith('+') and not line.startswith('+++')]
+
+    def defined(self, i):
+        """the functions and macros patch i declares or defines (at column 0)
+        that the base does not have"""
+        if not self.defs:
+            for n in range(self.nfix):
+                names = set()
+                for line in self.added(n):
+                    m = (re.match(r'#\s*define\s+(\w+)', line) or
+                         re.match(r'[A-Za-z_][\w\s*]*?[\s*](\w+)\s*\(', line))
+                    if m:
+                        names.add(m.group(1))
+                self.defs[n] = names
+            # one pass over the base for all of them
+            every = sorted(set().union(*self.defs.values()))
+            found = set()
+            if every:
+                args = [a for n in every for a in ('-e', n)]
+                found = set(git(self.tree, 'grep', '-h', '-o', '-w', '-F', *args,
+                                'base', check=False).stdout.split('\n'))
+            for n in self.defs:
+                self.defs[n] -= found
+        return self.defs[i]
+
+    def uses(self, k, j):
+        """True when patch k's added lines use what patch j defines"""
+        words = set(re.findall(r'\w+', '\n'.join(self.added(k))))
+        return bool(words & self.defined(j))
 
     def diff(self, i):
         if i not in self.diffs:
@@ -113,16 +148,19 @@ class Series:
         for k in range(self.nfix):
             s = set()
             for j in range(k):
-                if self.touched[j] & self.touched[k]:
+                if self.touched[j] & self.touched[k] or self.uses(k, j):
                     s |= {j} | set(need[j])
             if not self.applies(sorted(s) + [k]):
                 raise SystemExit(f'patch {k + 1} does not apply on the base with the '
                                  f'earlier fixes it touches files of ({fmt(s)})')
+            # what it uses, and what those need, stays
+            keep = {j for j in s if self.uses(k, j)}
+            keep |= {i for j in keep for i in need[j]}
             for j in sorted(s, reverse=True):
-                if j not in s or self.funcs[j] & self.funcs[k]:
+                if j not in s or j in keep or self.funcs[j] & self.funcs[k]:
                     continue
                 t = {i for i in s if i != j and j not in need[i]}
-                if self.applies(sorted(t) + [k]):
+                if keep <= t and self.applies(sorted(t) + [k]):
                     s = t
             need[k] = sorted(s)
         return need

@@ -399,6 +399,26 @@ class Fixes(unittest.TestCase):
     def test_a_fix_of_another_function_needs_nothing(self):
         self.assertEqual(self.functions_series('\ty11;').needs(), {0: [], 1: []})
 
+    def uses_series(self, use):
+        """fix 1 defines helper() in a.c; fix 2 changes b.c, calling it
+        when use, and fix 3 changes c.c, after fix 2"""
+        self.write('a.c', 'a1\nstatic inline int helper(void)\n#define HELPER 1\na3\n')
+        self.commit('h\n\n' + self.MSG)
+        self.write('b.c', 'b1\n' + ('\thelper();\n' if use else '\tother();\n') + 'b3\n')
+        self.commit('u\n\n' + self.MSG)
+        self.write('c.c', 'c1\n\tHELPER;\nc3\n')
+        self.commit('m\n\n' + self.MSG)
+        path = self.dir.name + '/series'
+        with open(path, 'w') as f:
+            f.write('# === Fixes of 6.1 ===\np0.patch\np1.patch\np2.patch\n')
+        return fixes.Series(path, self.t)
+
+    def test_a_fix_needs_what_defines_a_function_it_calls(self):
+        self.assertEqual(self.uses_series(True).needs(), {0: [], 1: [0], 2: [0]})
+
+    def test_a_fix_calling_nothing_new_needs_nothing(self):
+        self.assertEqual(self.uses_series(False).needs(), {0: [], 1: [], 2: [0]})
+
     def test_a_later_patch_naming_a_release_is_noted(self):
         rc, err = self.check(self.series([self.MSG, self.MSG, 'a bug since "x" (v4.12)']))
         self.assertEqual(rc, 0, err)

@@ -25,8 +25,10 @@ define a function or macro it uses that the base lacks (it would not
 build without them), with what those need, minus each one without which
 it still applies, that changes no function it changes (by the functions
 git names in the hunk headers: a fix may rely on what an earlier one did
-to the same function in another hunk) and that defines nothing it uses. A later patch whose message names the release a bug
-came with ("(v4.12)") is a fix out of place: "check" notes it. "needs"
+to the same function in another hunk) and that defines nothing it uses
+(any name in its added lines, comments included). A later patch whose
+message names the release a bug came with ("(v4.12)") is a fix out of
+place: "check" notes it. "needs"
 prints "N NEEDS SHA [SHA...]": fix N, the fixes it needs ("4,5" or "-")
 and their commits in order, fix N's last, for bisect.sh to build on the
 base alone.

@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help deps tree kernel selftests images run check fresh bench lint quicklint bisect matrix export clean
+.PHONY: help deps tree kernel selftests images run check fresh bench deb lint quicklint bisect matrix export clean
 
 help:           ## list the targets
 	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' Makefile | expand -t 24
@@ -35,6 +35,9 @@ fresh:          ## make run on a new Debian 12 root (debootstrap); FRESH=check a
 bench: deps     ## KVM vs QEMU handling of passed-through TCEs (not in check)
 	@$(S)/bench.sh
 
+deb: deps       ## Debian packages of the series in Debian's config (not in check; hours)
+	@$(S)/deb.sh
+
 lint: tree      ## the gate: git am + checkpatch, every patch builds, sparse, configs
 	@$(S)/gate.sh
 
@@ -52,4 +55,4 @@ export:         ## export the commits of build/linux back to patches/
 
 clean:          ## remove build outputs (keeps build/linux and downloads)
 	rm -rf build/obj build/images build/logs build/kselftest build/disks \
-		build/mx-* build/variants
+		build/mx-* build/variants build/deb

@@ -56,6 +56,30 @@ report_scan() {
 	[ "$rc" -le 1 ] || die "report_scan: grep failed ($rc) on $*"
 }
 
+# The values of fragment $1 that .config $2 does not have (an option off
+# may also be absent: its menu is off). Only the configuration's own
+# values count: the common fragments' values that depend on what it
+# turns off go. Fails when there is none.
+not_taken() {
+	local line sym out=
+	while read -r line; do
+		if [[ $line =~ ^(CONFIG_[A-Z0-9_]+)= ]]; then
+			grep -qxF "$line" "$2" || out+="$line "
+		elif [[ $line =~ ^#\ (CONFIG_[A-Z0-9_]+)\ is\ not\ set ]]; then
+			sym=${BASH_REMATCH[1]}
+			grep -q "^$sym=" "$2" && out+="$sym=n "
+		fi
+	done <"$1"
+	[ -n "$out" ] && echo "$out"
+}
+
+# The directories of the kernel's C files the series (the commits of
+# $TREE over base) changes, one a line, each with a trailing /
+series_c_dirs() {
+	git -C "$TREE" diff --name-only base HEAD -- '*.c' |
+		grep -vE '^(tools|Documentation)/' | sed 's|/[^/]*$|/|' | sort -u
+}
+
 # The patch files of patches/series, in order.
 series_files() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series"

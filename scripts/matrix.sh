@@ -9,7 +9,11 @@
 #                    is where a configuration can break it;
 #   "# cross: PFX"   another cross compiler (big-endian);
 #   "# base: NAME"   merged over arch/powerpc/configs/NAME (alldefconfig)
-#                    instead of the fragments (allnoconfig).
+#                    instead of the fragments (allnoconfig);
+#   "# build: variant NAME"  the experiment kernel of variants/NAME.config
+#                    (scripts/variant.sh, which configures and builds it:
+#                    the Debian kernel), its build log judged like the
+#                    others'.
 # A build error fails the configuration, and so does a warning in a file
 # the series changes (the base's own warnings elsewhere are listed, not
 # counted). The object directories sit beside build/obj, so that ccache
@@ -30,27 +34,8 @@ else
 fi
 "$TOP/scripts/tree.sh" >&2
 changed=$(git -C "$TREE" diff --name-only base HEAD)
-# the directories of the C files the series changes
-dirs=$(grep -E '\.c$' <<<"$changed" | grep -vE '^(tools|Documentation)/' |
-	sed 's|/[^/]*$|/|' | sort -u | tr '\n' ' ')
+dirs=$(series_c_dirs | tr '\n' ' ')
 frags=("$TOP"/configs/[0-9]*.config)
-
-# The values of fragment $1 that .config $2 does not have (an option off
-# may also be absent: its menu is off). Only the configuration's own
-# values count: the common fragments' values that depend on what it
-# turns off go. Fails when there is none.
-not_taken() {
-	local line sym out=
-	while read -r line; do
-		if [[ $line =~ ^(CONFIG_[A-Z0-9_]+)= ]]; then
-			grep -qxF "$line" "$2" || out+="$line "
-		elif [[ $line =~ ^#\ (CONFIG_[A-Z0-9_]+)\ is\ not\ set ]]; then
-			sym=${BASH_REMATCH[1]}
-			grep -q "^$sym=" "$2" && out+="$sym=n "
-		fi
-	done <"$1"
-	[ -n "$out" ] && echo "$out"
-}
 
 echo "TAP version 13"
 echo "1..${#names[@]}"
@@ -77,7 +62,14 @@ for name in "${names[@]}"; do
 			CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" "$@"
 	}
 	why=
-	if ! command -v "${cross}gcc" >/dev/null; then
+	if [[ $build == "variant "* ]]; then
+		# (variant.sh builds in its own directory and log)
+		log=$BUILD/variants/${build#variant }/obj/build.log
+		if ! "$TOP/scripts/variant.sh" "${build#variant }" >"$obj/variant.log" 2>&1; then
+			why="variant.sh ${build#variant } failed (log: $obj/variant.log)"
+			grep -E 'error' "$obj/variant.log" | head -10 | sed 's/^/# /'
+		fi
+	elif ! command -v "${cross}gcc" >/dev/null; then
 		why="no ${cross}gcc (make deps)"
 	elif ! (cd "$TREE" && CROSS_COMPILE=$cross scripts/kconfig/merge_config.sh \
 		-O "$obj" "${merge[@]}") >"$obj/merge_config.log" 2>&1; then
@@ -88,7 +80,7 @@ for name in "${names[@]}"; do
 		case $build in
 		full) targets=(vmlinux modules) ;;
 		dirs) read -r -a targets <<<"$dirs" ;;
-		*) die "$frag: '# build: full' or '# build: dirs'" ;;
+		*) die "$frag: '# build: full', '# build: dirs' or '# build: variant NAME'" ;;
 		esac
 		if ! mk "${targets[@]}" >"$log" 2>&1; then
 			why="build failed (log: $log)"

@@ -61,13 +61,20 @@ vmlinux=$OBJ/vmlinux
 # the kdump image carries $OBJ/vmlinux as the crash kernel
 [ "$IMAGE" != kdump ] || [ -z "$KERNEL" ] ||
 	die "$conf: IMAGE=kdump runs the kernel of $OBJ as the crash kernel, not KERNEL=$KERNEL"
+initrd=$IMG/$IMAGE.cpio
 if [ -n "$KERNEL" ]; then
 	vmlinux=$BUILD/variants/$KERNEL/vmlinux
 	[ -f "$vmlinux" ] || die "no $vmlinux: run scripts/variant.sh $KERNEL"
+	# a kernel with modules (the Debian kernel): the image, then its
+	# modules (the kernel unpacks one archive after the other)
+	if [ -f "$BUILD/variants/$KERNEL/modules.cpio" ]; then
+		initrd=$BUILD/variants/$KERNEL/$name.cpio
+		cat "$IMG/$IMAGE.cpio" "$BUILD/variants/$KERNEL/modules.cpio" >"$initrd"
+	fi
 fi
 args=(-M "$MACHINE" -m "$MEM" -smp "$SMP" -display none -monitor none
 	-net none -no-reboot -serial "file:$console"
-	-kernel "$vmlinux" -initrd "$IMG/$IMAGE.cpio"
+	-kernel "$vmlinux" -initrd "$initrd"
 	-append "console=hvc0 panic=-1 t_tests=$TESTS $APPEND${DISK:+ t_disk_marker=$DISK_MARKER}")
 [ -n "$CPU" ] && args+=(-cpu "$CPU")
 [ "$NODEFAULTS" = 1 ] && args+=(-nodefaults)

@@ -95,10 +95,13 @@ if dropped=$(not_taken "$frag" "$obj/.config"); then
 fi
 # the symbols the series' changed files and their directories' Makefiles use
 files=$(git -C "$TREE" diff --name-only base HEAD | grep -vE '^(tools|Documentation)/' || true)
-used=$(cd "$TREE" && {
-	for f in $files; do [ -f "$f" ] && echo "$f"; done
-	for d in $(series_c_dirs); do [ -f "$d/Makefile" ] && echo "$d/Makefile"; done
-} | xargs grep -ohE 'CONFIG_[A-Z0-9_]+' | sed 's/^CONFIG_//; s/_MODULE$//' | sort -u || true)
+used=$(
+	cd "$TREE" || exit 1
+	{
+		for f in $files; do [ -f "$f" ] && echo "$f"; done
+		for d in $(series_c_dirs); do [ -f "$d/Makefile" ] && echo "$d/Makefile"; done
+	} | xargs grep -ohE 'CONFIG_[A-Z0-9_]+' | sed 's/^CONFIG_//; s/_MODULE$//' | sort -u || true
+)
 changed=$(join -t"$tab" -a1 -a2 -e n -o 0,1.2,2.2 <(values "$obj/.config.full") <(values "$obj/.config") |
 	awk -F'\t' '$2 != $3' | join -t"$tab" - <(printf '%s\n' "$used") |
 	awk -F'\t' '{ print "  CONFIG_" $1 ": " $2 ", then " $3 }' || true)

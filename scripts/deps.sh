@@ -9,7 +9,7 @@ set -euo pipefail
 HOST_PKGS=(gcc-powerpc64le-linux-gnu gcc-powerpc64-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc
 	qemu-system-data ccache sparse kmod bc bison flex libssl-dev libelf-dev
 	cpio xz-utils git make gcc python3 python3-docutils shellcheck file rsync
-	binutils-powerpc64le-linux-gnu dpkg-dev fakeroot)
+	binutils-powerpc64le-linux-gnu dpkg-dev fakeroot openssl)
 
 # apt-get update, retried: an index is sometimes caught mid-sync ("File has
 # unexpected size"). If after the retries only ppc64el indexes still fail

@@ -21,6 +21,11 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache-spapr}
 # one build's objects to the others.
 export CCACHE_BASEDIR=$BUILD
 JOBS=${JOBS:-$(nproc)}
+# The Debian kernel (scripts/debkernel.sh) and make deb's packages
+# (scripts/deb.sh): one object directory, one local version; what one
+# built the other does not build again
+DEBIAN_OBJ=$BUILD/deb/obj
+DEBIAN_LOCALVERSION=-spapr-tce
 # git am records a committer: a new user without a git identity (and a host
 # name without a domain) would stop it, so give one where git has none
 if ! git var GIT_COMMITTER_IDENT >/dev/null 2>&1; then
@@ -78,6 +83,17 @@ not_taken() {
 series_c_dirs() {
 	git -C "$TREE" diff --name-only base HEAD -- '*.c' |
 		grep -vE '^(tools|Documentation)/' | sed 's|/[^/]*$|/|' | sort -u
+}
+
+# debian_lock: hold the lock of $DEBIAN_OBJ until the script exits (one
+# build at a time there: the Debian kernel or make deb)
+debian_lock() {
+	mkdir -p "$DEBIAN_OBJ"
+	exec 9>"$DEBIAN_OBJ/.lock"
+	flock -n 9 || {
+		say "waiting for the other build in $DEBIAN_OBJ (make deb or the Debian kernel)"
+		flock 9
+	}
 }
 
 # The patch files of patches/series, in order.

@@ -10,10 +10,10 @@
 #   "# cross: PFX"   another cross compiler (big-endian);
 #   "# base: NAME"   merged over arch/powerpc/configs/NAME (alldefconfig)
 #                    instead of the fragments (allnoconfig);
-#   "# build: variant NAME"  the experiment kernel of variants/NAME.config
-#                    (scripts/variant.sh, which configures and builds it:
-#                    the Debian kernel), its build log judged like the
-#                    others'.
+#   "# build: variant NAME"  the build of the experiment kernel
+#                    variants/NAME.config (scripts/variant.sh: the Debian
+#                    kernel, whose build log always has the warnings of
+#                    the series' files), judged like the others.
 # A build error fails the configuration, and so does a warning in a file
 # the series changes (the base's own warnings elsewhere are listed, not
 # counted). The object directories sit beside build/obj, so that ccache

@@ -6,13 +6,19 @@
 # clean; the kernel goes to build/variants/NAME/vmlinux.
 # A variant may instead be a configuration, variants/NAME.config, merged
 # after configs/*.config (the debug kernel): kernel.sh builds it in its
-# own object directory, build/variants/NAME/obj.
+# own object directory, build/variants/NAME/obj; or, when it says
+# "# base: debian", merged over Debian's configuration (the Debian
+# kernel, scripts/debkernel.sh).
 #   variant.sh NAME        after kernel.sh
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: variant.sh NAME}
 if [ -f "$TOP/variants/$name.config" ]; then
+	# Debian's configuration instead of configs/*.config
+	if grep -qx '# base: debian' "$TOP/variants/$name.config"; then
+		exec "$TOP/scripts/debkernel.sh" "$name"
+	fi
 	KVARIANT=$name exec "$TOP/scripts/kernel.sh"
 fi
 patch=$TOP/variants/$name.patch

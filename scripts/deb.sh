@@ -19,16 +19,21 @@ set -euo pipefail
 out=$BUILD/deb
 obj=$DEBIAN_OBJ
 start=$(date +%s)
-"$TOP/scripts/tree.sh"
 debian_lock
+# the series as patches/ has it, nothing else
+TREE_STRICT=1 "$TOP/scripts/tree.sh"
+head=$(git -C "$TREE" rev-parse HEAD)
 "$TOP/scripts/debconfig.sh" "$obj" "$TOP/variants/debian.config"
 
-stamp=$(git -C "$TOP" log -1 --format='%cd.%h' --date=format:%Y%m%d%H%M%S -- patches)
+stamp=$(TZ=UTC git -C "$TOP" log -1 --format='%cd.%h' --date=format-local:%Y%m%d%H%M%S -- patches)
 [ -n "$stamp" ] || die "patches/ has no commit in $TOP"
 [ -z "$(git -C "$TOP" status --porcelain -- patches)" ] || stamp=$stamp.modified
 version=$BASE_VERSION+spaprtce.$stamp
 release=$(make -s -C "$TREE" O="$obj" LOCALVERSION="$DEBIAN_LOCALVERSION" kernelrelease)
 rm -f "$out"/*.deb "$out"/*.buildinfo "$out"/*.changes
+# (a modules.order the Debian kernel's build of single modules left would
+# make it install only those)
+rm -f "$obj/modules.order"
 say "building linux-image-$release $version in $obj (log: $out/build.log)"
 # -d: dpkg-buildpackage does not check the build dependencies against the
 # ppc64el architecture; make deps installed them for this machine
@@ -38,6 +43,10 @@ if ! make -C "$TREE" O="$obj" -j"$JOBS" CC="ccache ${CROSS_COMPILE}gcc" \
 	grep -E 'error|Error' "$out/build.log" | head -20 >&2
 	die "bindeb-pkg failed; see $out/build.log"
 fi
+if [ "$(git -C "$TREE" rev-parse HEAD)" != "$head" ] ||
+	[ -n "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
+	die "$TREE changed during the build (make tree or make check re-applied the series?): make deb again"
+fi
 secs=$(($(date +%s) - start))
 # the processor time of all it ran (the children's line of times), which
 # other load on the machine does not change as it does the wall time
@@ -45,5 +54,5 @@ times >"$out/times"
 cpu=$(tail -1 "$out/times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/)
 	printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
 ls -l "$out"/*.deb
-"$TOP/scripts/debcheck.sh" "$out" "$release" "$version"
+"$TOP/scripts/debcheck.sh" "$out" "$release" "$version" "$obj/modules.order"
 say "make deb: $((secs / 60)) min $((secs % 60)) s on $(nproc) cores; processor time $((cpu / 60)) min"

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Check the packages make deb built (scripts/deb.sh), with dpkg-deb only:
-#   debcheck.sh DIR RELEASE VERSION
+#   debcheck.sh DIR RELEASE VERSION MODULES_ORDER
 # Prints KTAP: each package there with its version for ppc64el; the image
 # holds the kernel, its configuration (Debian's VFIO and KVM values) and
 # the modules a POWER KVM host passes devices through with, built for
 # RELEASE; and each part of the series is in it (a function of the VFIO
 # and of the pSeries part in System.map; the KVM part's statistics and
-# trace events in kvm.ko); the headers carry what out-of-tree modules
-# are built against. Exit status 1 if a check fails.
+# trace events in kvm.ko); every module the build made (MODULES_ORDER,
+# the build's modules.order) is in the image; the headers carry what
+# out-of-tree modules are built against. Exit status 1 if a check fails.
 # shellcheck disable=SC2016 # (whole file) sh -c scripts expand their own $1, $2
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-dir=${1:?usage: debcheck.sh DIR RELEASE VERSION}
-release=${2:?usage: debcheck.sh DIR RELEASE VERSION}
-version=${3:?usage: debcheck.sh DIR RELEASE VERSION}
+usage="usage: debcheck.sh DIR RELEASE VERSION MODULES_ORDER"
+dir=${1:?$usage}
+release=${2:?$usage}
+version=${3:?$usage}
+order=${4:?$usage}
 n=0
 failed=0
 check() { # NAME DIAGNOSTIC COMMAND...
@@ -38,7 +41,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"
-echo "1..11"
+echo "1..12"
 for deb in "$image" "$headers" "$libc"; do
 	check "package_${deb##*/}" "$(field "$deb" Package) $(field "$deb" Version) $(field "$deb" Architecture)" \
 		test "$(field "$deb" Version) $(field "$deb" Architecture)" = "$version ppc64el"
@@ -61,6 +64,10 @@ for m in arch/powerpc/kvm/kvm.ko arch/powerpc/kvm/kvm-hv.ko drivers/vfio/vfio.ko
 done
 check passthrough_modules "$(find "$mods" -name '*.ko' 2>/dev/null | wc -l) modules;${missing:+ missing$missing}" \
 	test -z "$missing"
+built=$(grep -c . "$order" 2>/dev/null || true)
+packaged=$(find "$mods" -name '*.ko' 2>/dev/null | wc -l)
+check all_modules_packaged "$packaged in the image, ${built:-no} in $order" \
+	test "$packaged" = "${built:-none}"
 vermagic=$(modinfo -F vermagic "$mods/arch/powerpc/kvm/kvm-hv.ko" 2>/dev/null || true)
 check modules_for_this_kernel "kvm-hv.ko vermagic: $vermagic" test "${vermagic%% *}" = "$release"
 check vfio_part_in_kernel "spapr_tce_iommu_probe_device in System.map, the pinned-pages report in vfio_iommu_spapr_tce.ko" \

@@ -20,10 +20,14 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache-spapr}
 # the compiler's command lines are the same in all of them and ccache serves
 # one build's objects to the others.
 export CCACHE_BASEDIR=$BUILD
+# ... and the compiler's messages name files by their absolute paths, as
+# without ccache (the checks match warnings to the series' files by path)
+export CCACHE_ABSSTDERR=1
 JOBS=${JOBS:-$(nproc)}
 # The Debian kernel (scripts/debkernel.sh) and make deb's packages
 # (scripts/deb.sh): one object directory, one local version; what one
-# built the other does not build again
+# built the other does not build again. (Its configuration is its own:
+# no other build shares its objects.)
 DEBIAN_OBJ=$BUILD/deb/obj
 DEBIAN_LOCALVERSION=-spapr-tce
 # git am records a committer: a new user without a git identity (and a host
@@ -86,14 +90,13 @@ series_c_dirs() {
 }
 
 # debian_lock: hold the lock of $DEBIAN_OBJ until the script exits (one
-# build at a time there: the Debian kernel or make deb)
+# build at a time there: the Debian kernel or make deb); fails at once
+# when the other holds it (make deb takes hours: make check would wait)
 debian_lock() {
 	mkdir -p "$DEBIAN_OBJ"
 	exec 9>"$DEBIAN_OBJ/.lock"
-	flock -n 9 || {
-		say "waiting for the other build in $DEBIAN_OBJ (make deb or the Debian kernel)"
-		flock 9
-	}
+	flock -n 9 ||
+		die "another build uses $DEBIAN_OBJ (make deb, or the Debian kernel of make check): let it end first"
 }
 
 # The patch files of patches/series, in order.

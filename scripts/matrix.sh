@@ -63,11 +63,14 @@ for name in "${names[@]}"; do
 	}
 	why=
 	if [[ $build == "variant "* ]]; then
-		# (variant.sh builds in its own directory and log)
-		log=$BUILD/variants/${build#variant }/obj/build.log
+		# (variant.sh builds in its own directory, and leaves its log
+		# there; it must be this build's)
+		log=$BUILD/variants/${build#variant }/build.log
 		if ! "$TOP/scripts/variant.sh" "${build#variant }" >"$obj/variant.log" 2>&1; then
 			why="variant.sh ${build#variant } failed (log: $obj/variant.log)"
 			grep -E 'error' "$obj/variant.log" | head -10 | sed 's/^/# /'
+		elif [ ! -f "$log" ] || [ "$(stat -c %Y "$log")" -lt "$start" ]; then
+			why="no build log of this build at $log"
 		fi
 	elif ! command -v "${cross}gcc" >/dev/null; then
 		why="no ${cross}gcc (make deps)"
@@ -88,7 +91,7 @@ for name in "${names[@]}"; do
 		fi
 	fi
 	if [ -z "$why" ]; then
-		warnings=$(grep -E '(^|[^-])warning:' "$log" | sed "s|^$TREE/||" | sort -u || true)
+		warnings=$(grep -E '(^|[^-])warning:' "$log" | sed -E "s#^$TREE/##; s#^(\.\./)+linux/##" | sort -u || true)
 		new=$(while IFS=: read -r file _; do
 			grep -qxF "$file" <<<"$changed" && echo "$file"
 		done <<<"$warnings" | sort -u || true)

@@ -2,7 +2,7 @@
 # Make $TREE a git tree holding the pinned base (tag "base") with the series
 # applied by git am. Re-applies the series when patches/ changed; a tree
 # with commits or edits not exported to patches/ is left as it is (work in
-# progress) unless FORCE=1.
+# progress) unless FORCE=1; with TREE_STRICT=1 such a tree is an error.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -63,7 +63,10 @@ fi
 if [ "${FORCE:-0}" != 1 ]; then
 	missing=$(comm -23 <(have_ids | sort) <(want_ids | sort) | wc -l)
 	if [ -n "$edits" ] || [ "$missing" != 0 ]; then
-		# Work in progress: build what is there, never throw it away.
+		# Work in progress: build what is there, never throw it away
+		# (but for what must be the series as committed: make deb)
+		[ "${TREE_STRICT:-0}" != 1 ] ||
+			die "$TREE has $missing unexported commit(s)${edits:+ and uncommitted edits}: 'make export' and commit, or FORCE=1 make tree to discard them"
 		say "note: $TREE has $missing unexported commit(s)${edits:+ and uncommitted edits}; using it as it is ('make export' saves it, FORCE=1 make tree discards it)"
 		exit 0
 	fi

@@ -67,7 +67,7 @@ check passthrough_modules "$(find "$mods" -name '*.ko' 2>/dev/null | wc -l) modu
 built=$(grep -c . "$order" 2>/dev/null || true)
 packaged=$(find "$mods" -name '*.ko' 2>/dev/null | wc -l)
 check all_modules_packaged "$packaged in the image, ${built:-no} in $order" \
-	test "$packaged" = "${built:-none}"
+	test "$packaged" = "${built:-none}" -a "$packaged" -gt 0
 vermagic=$(modinfo -F vermagic "$mods/arch/powerpc/kvm/kvm-hv.ko" 2>/dev/null || true)
 check modules_for_this_kernel "kvm-hv.ko vermagic: $vermagic" test "${vermagic%% *}" = "$release"
 check vfio_part_in_kernel "spapr_tce_iommu_probe_device in System.map, the pinned-pages report in vfio_iommu_spapr_tce.ko" \

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # make bench: the in-kernel TCE handling for passed-through devices against
-# QEMU handling the TCEs (control), measured side by side in one run, on a
-# PowerNV L1 (rates: TCEs per second, 4K read IOPS, L2 boot with a dynamic
-# window) and on a nested pSeries L1 (the TCE hcalls the L1 makes to L0);
-# then, alone (its rates are compared with each other), a POWER8 PowerNV
-# L1: the real mode handlers against the virtual mode ones and QEMU; and
-# the hcall fuzzer with a million hcalls in each mode (bench-hcalls).
+# the VMM's (QEMU's) handling, measured side by side in one run.
+#  1. The TCE path alone (tce_bench, bench/bench-tce-*): a minimal guest's
+#     H_PUT_TCE, H_PUT_TCE_INDIRECT and H_STUFF_TCE in the kernel (real and
+#     virtual mode) and in the VMM, on POWER9 and POWER8 PowerNV L1s and a
+#     nested pSeries L1; then the same on the experiment kernel without the
+#     series' entry locks and fence (variants/no-hotpath.patch). One
+#     scenario at a time: the PowerNV rates follow the host's load.
+#  2. The L2 guest with the NVMe (bench_l2): on a PowerNV L1 (rates: TCEs
+#     per second, 4K read IOPS, L2 boot with a dynamic window) and on a
+#     nested pSeries L1 (the TCE hcalls the L1 makes to L0); then, alone (its
+#     rates are compared with each other), a POWER8 PowerNV L1: the real mode
+#     handlers against the virtual mode ones and QEMU.
+#  3. The hcall fuzzer with a million hcalls in each mode (bench-hcalls).
 # Writes build/bench/results.md (and bench.png with python3-matplotlib).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -13,19 +20,35 @@ set -euo pipefail
 "$TOP/scripts/kernel.sh"
 "$TOP/scripts/selftests.sh"
 "$TOP/scripts/images.sh" l1kvm
+"$TOP/scripts/variant.sh" no-hotpath
 mkdir -p "$BUILD/bench"
+rc=0
+# bench NAME: one bench scenario, its output in $LOGS/NAME.out
+bench() {
+	SCENARIO_DIR=bench "$TOP/scripts/scenario.sh" "$1" >"$LOGS/$1.out" 2>&1
+}
+
+start=$(date +%s)
+tce=()
+for h in pseries powernv9 powernv8; do
+	for s in "bench-tce-$h" "bench-tce-$h-nohot"; do
+		bench "$s" || rc=1
+		tce+=("$s")
+	done
+done
+say "TCE path: $(($(date +%s) - start)) s"
+
 start=$(date +%s)
 pids=()
 for s in bench-powernv9 bench-pseries; do
-	SCENARIO_DIR=bench "$TOP/scripts/scenario.sh" "$s" >"$LOGS/$s.out" 2>&1 &
+	bench "$s" &
 	pids+=($!)
 done
-rc=0
 for p in "${pids[@]}"; do wait "$p" || rc=1; done
-SCENARIO_DIR=bench "$TOP/scripts/scenario.sh" bench-powernv8 >"$LOGS/bench-powernv8.out" 2>&1 || rc=1
+bench bench-powernv8 || rc=1
 # the hcall fuzzer, 1M hcalls in each mode, checked against its model
-SCENARIO_DIR=bench "$TOP/scripts/scenario.sh" bench-hcalls >"$LOGS/bench-hcalls.out" 2>&1 || rc=1
-say "bench scenarios: $(($(date +%s) - start)) s"
+bench bench-hcalls || rc=1
+say "L2 and fuzzer: $(($(date +%s) - start)) s"
 [ $rc = 0 ] || say "a bench scenario failed: see $LOGS/bench-*.out"
 # the plot's library, for make bench only (make check does not need it):
 # Debian's, for Debian's python3
@@ -34,5 +57,6 @@ py=python3
 "$py" -c 'import matplotlib' 2>/dev/null ||
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-matplotlib >/dev/null ||
 	say "python3-matplotlib not installed: no bench.png"
-"$py" "$TOP/scripts/bench_report.py" "$LOGS" "$BUILD/bench" bench-powernv9 bench-pseries bench-powernv8 bench-hcalls
+"$py" "$TOP/scripts/bench_report.py" "$LOGS" "$BUILD/bench" "${tce[@]}" \
+	bench-powernv9 bench-pseries bench-powernv8 bench-hcalls
 exit $rc

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""The table of make bench, from the '# BENCH key=value ...' lines that
-guest/tests/bench_l2.sh prints into the KTAP of the bench scenarios.
+"""The tables of make bench: the TCE path alone, from the '# bench:' lines
+of tce_bench (scenarios bench-tce-*), and the L2 guest, from the
+'# BENCH key=value ...' lines that guest/tests/bench_l2.sh prints into the
+KTAP of the other bench scenarios.
 
   bench_report.py LOGS OUTDIR SCENARIO...
 
@@ -165,11 +167,107 @@ def fuzz_table(logs, scenario):
     return out
 
 
+TCE_LINE = re.compile(r"# bench: (rate|ratio|l0) (\S+) (H_\S+) (.*)$")
+TCE_OPS = ["H_PUT_TCE", "H_PUT_TCE(0)", "H_PUT_TCE_INDIRECT", "H_STUFF_TCE"]
+TCE_WHAT = {"H_PUT_TCE": "H_PUT_TCE, 1 TCE mapped",
+            "H_PUT_TCE(0)": "H_PUT_TCE, 1 TCE cleared",
+            "H_PUT_TCE_INDIRECT": "H_PUT_TCE_INDIRECT, 512 mapped",
+            "H_STUFF_TCE": "H_STUFF_TCE, 512 cleared"}
+
+
+def tce_results(logs, scenario):
+    """tce_bench's lines: {(kind, who, op): [numbers]}, and its header"""
+    out, head = {}, ""
+    path = os.path.join(logs, scenario + ".ktap")
+    if not os.path.exists(path):
+        return out, head
+    for line in open(path, encoding="utf-8", errors="replace"):
+        line = line.strip()
+        if line.startswith("# bench: ") and " rounds of " in line:
+            head = line[len("# bench: "):]
+        m = TCE_LINE.match(line)
+        if m:
+            out[m.group(1), m.group(2), m.group(3)] = \
+                [float(v) for v in m.group(4).split()[:3]
+                 if re.match(r"^[0-9.]+$", v)]
+    return out, head
+
+
+def spread(v, fmt):
+    if not v:
+        return "-"
+    if len(v) < 3 or v[1] == v[2]:
+        return fmt % v[0]
+    return "%s (%s..%s)" % (fmt % v[0], fmt % v[1], fmt % v[2])
+
+
+def tce_table(logs, scenarios, plot):
+    """TCEs per second of each hcall, in the kernel and in the VMM"""
+    md = ["| host | hcall | kernel, real mode | kernel, virtual mode | VMM "
+          "| kernel/VMM | real/virtual | L0 calls per hcall, kernel / VMM "
+          "| goal |", "|---|---|---|---|---|---|---|---|---|"]
+    heads = []
+    for sc in scenarios:
+        res, head = tce_results(logs, sc)
+        host = sc.replace("bench-tce-", "")
+        if not res:
+            md.append("| %s | no results | - | - | - | - | - | - | - |" % host)
+            continue
+        heads.append("%s: %s" % (host, head))
+        for op in TCE_OPS:
+            real = res.get(("rate", "kernel-real", op))
+            virt = res.get(("rate", "kernel-virt", op))
+            vmm = res.get(("rate", "vmm", op))
+            kv = res.get(("ratio", "kernel-virt/vmm", op))
+            rv = res.get(("ratio", "kernel-real/kernel-virt", op))
+            l0k = res.get(("l0", "kernel-virt", op))
+            l0v = res.get(("l0", "vmm", op))
+            l0 = "%.2f / %.2f" % (l0k[0], l0v[0]) if l0k and l0v else "-"
+            goal = ">= 8x" if op == "H_PUT_TCE_INDIRECT" else ""
+            if op == "H_PUT_TCE_INDIRECT" and l0k:
+                goal += ", L0 <= 2"
+            md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                host, TCE_WHAT[op], spread(real, "%.0f"),
+                spread(virt, "%.0f"), spread(vmm, "%.0f"),
+                spread(kv, "%.2fx"), spread(rv, "%.2fx"), l0, goal or "-"))
+            if kv and op == "H_PUT_TCE_INDIRECT":
+                plot.append(("%s tce_bench\n%s" % (host, TCE_WHAT[op]),
+                             kv[0]))
+    return md + [""] + ["- " + h for h in heads]
+
+
+def hotpath_table(logs, scenarios):
+    """The series' kernel against the one without its locks and fence"""
+    md = ["| host | hcall | mode | series | without locks and fence "
+          "| series / without |", "|---|---|---|---|---|---|"]
+    for sc in scenarios:
+        res, _ = tce_results(logs, sc)
+        without, _ = tce_results(logs, sc + "-nohot")
+        host = sc.replace("bench-tce-", "")
+        for mode in ("kernel-real", "kernel-virt"):
+            for op in TCE_OPS:
+                a = res.get(("rate", mode, op))
+                b = without.get(("rate", mode, op))
+                if not a and not b:
+                    continue
+                md.append("| %s | %s | %s | %s | %s | %s |" % (
+                    host, TCE_WHAT[op], mode.replace("kernel-", ""),
+                    spread(a, "%.0f"), spread(b, "%.0f"),
+                    "%.3f" % (a[0] / b[0]) if a and b and b[0] else "-"))
+    return md
+
+
 def main():
     logs, outdir, scenarios = sys.argv[1], sys.argv[2], sys.argv[3:]
     rows = []
     plot = []
     extra = []
+    tce = [sc for sc in scenarios if sc.startswith("bench-tce-")]
+    scenarios = [sc for sc in scenarios if sc not in tce]
+    tce = [sc for sc in tce if not sc.endswith("-nohot")]
+    tce_md = tce_table(logs, tce, plot) + [""] if tce else []
+    if tce:
+        tce_md += hotpath_table(logs, tce) + [""]
     for sc in scenarios:
         if sc == "bench-hcalls":
             extra += fuzz_table(logs, sc)
@@ -225,7 +323,7 @@ def main():
         md += ["| " + " | ".join(r) + " |" for r in rows]
     else:
         extra = extra[1:]
-    text = "\n".join(md + extra) + "\n"
+    text = "\n".join(tce_md + md + extra) + "\n"
     with open(os.path.join(outdir, "results.md"), "w") as f:
         f.write(text)
     print(text, end="")

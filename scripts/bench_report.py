@@ -299,8 +299,8 @@ def main():
                 ("L0 H_STUFF_TCE + H_PUT_TCE per L2 H_STUFF_TCE", "noddw",
                  per_l2("l0_unmap", "stuff"), "%.2f", "", "1"),
             ]
-            # its reads are too few for rates (the nested L2 polls some
-            # completions): only the boot, which maps the L2's memory
+            # its reads are too few for rates (bench-pseries.conf): only
+            # the boot, which maps the L2's memory
             metrics += [m for m in rates if m[1] == "ddw"]
         for name, window, f, fmt, how, goal in metrics:
             a, am = summary(values(rs, "accel", window, f), fmt)

@@ -89,9 +89,19 @@ if [ ${#rst[@]} -gt 0 ] && ! "$py" "$TOP/scripts/rstcheck.py" "$am" base "${rst[
 	say "lint: the .rst files above have new docutils messages"
 	fail=1
 fi
+# The experiment kernels' patches apply to the series, the ones make
+# bench alone builds too
+nv=0
+for v in "$TOP"/variants/*.patch; do
+	nv=$((nv + 1))
+	if ! git -C "$am" apply --check "$v"; then
+		say "lint: variants/${v##*/} does not apply to the series"
+		fail=1
+	fi
+done
 # The harness itself
 shellcheck -x -P SCRIPTDIR "$TOP"/scripts/*.sh "$TOP/.ci/run" || fail=1
 shellcheck -s sh -x -P SCRIPTDIR "$TOP"/guest/init "$TOP"/guest/l2-init \
 	"$TOP"/guest/tests/*.sh "$TOP"/guest/tests/lib/*.sh || fail=1
 [ $fail = 0 ] || die "lint found problems (above)"
-say "lint: $n patches apply with git am and pass checkpatch --strict; ${#rst[@]} .rst files parse; scripts pass shellcheck"
+say "lint: $n patches apply with git am and pass checkpatch --strict; ${#rst[@]} .rst files parse; $nv experiment patches apply; scripts pass shellcheck"

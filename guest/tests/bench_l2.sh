@@ -64,8 +64,6 @@ run() {
 	l0_tce_hcalls >/tmp/l0.before
 	stats_start "$stats"
 	l2args="t_l2_bench=1 $* t_l2_n4k=${t_l2_n4k:-2000} t_l2_n2m=${t_l2_n2m:-16}"
-	# short nvme timeouts: a nested L2 gets no MSI-X (see l2_vfio.sh)
-	l2args="$l2args nvme_core.admin_timeout=2 nvme_core.io_timeout=2"
 	L2_PRELOAD=$preload L2_TIMEOUT=900 L2_APPEND=$l2args \
 		l2_qemu "$log" -device "vfio-pci,host=$bdf" \
 		-trace "enable=spapr_iommu_pci*" -trace "enable=vfio_spapr_group_attach"

@@ -110,7 +110,7 @@ busy_start() {
 	mkfifo /tmp/l2qmp.in /tmp/l2qmp.out
 	: >"/tmp/l2-$1.log"
 	cat /tmp/l2qmp.out >"/tmp/l2-$1.qmp" &
-	L2_TIMEOUT=600 L2_APPEND="t_l2_busy=1 disable_ddw nvme_core.admin_timeout=2 nvme_core.io_timeout=2" \
+	L2_TIMEOUT=600 L2_APPEND="t_l2_busy=1 disable_ddw" \
 		l2_qemu "/tmp/l2-$1.log" -device "vfio-pci,host=$2,id=hostnvme" \
 		-chardev pipe,id=qmp0,path=/tmp/l2qmp -mon chardev=qmp0,mode=control &
 	busy_job=$!

@@ -243,6 +243,8 @@ def hotpath_table(logs, scenarios):
     for sc in scenarios:
         res, _ = tce_results(logs, sc)
         without, _ = tce_results(logs, sc + "-nohot")
+        if not without:
+            continue
         host = sc.replace("bench-tce-", "")
         for mode in ("kernel-real", "kernel-virt"):
             for op in TCE_OPS:

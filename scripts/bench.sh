@@ -24,6 +24,8 @@ set -euo pipefail
 "$TOP/scripts/images.sh" l1kvm
 "$TOP/scripts/variant.sh" no-hotpath
 mkdir -p "$BUILD/bench"
+# no table from an earlier run's logs
+rm -f "$LOGS"/bench-*
 rc=0
 # bench NAME: one bench scenario, its output in $LOGS/NAME.out
 bench() {

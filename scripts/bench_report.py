@@ -236,15 +236,15 @@ def tce_table(logs, scenarios, plot):
     return md + [""] + ["- " + h for h in heads]
 
 
-def hotpath_table(logs, scenarios):
+def hotpath_table(logs, scenarios, nohot):
     """The series' kernel against the one without its locks and fence"""
     md = ["| host | hcall | mode | series | without locks and fence "
           "| series / without |", "|---|---|---|---|---|---|"]
     for sc in scenarios:
+        if sc + "-nohot" not in nohot:
+            continue
         res, _ = tce_results(logs, sc)
         without, _ = tce_results(logs, sc + "-nohot")
-        if not without:
-            continue
         host = sc.replace("bench-tce-", "")
         for mode in ("kernel-real", "kernel-virt"):
             for op in TCE_OPS:
@@ -266,10 +266,11 @@ def main():
     extra = []
     tce = [sc for sc in scenarios if sc.startswith("bench-tce-")]
     scenarios = [sc for sc in scenarios if sc not in tce]
-    tce = [sc for sc in tce if not sc.endswith("-nohot")]
+    nohot = [sc for sc in tce if sc.endswith("-nohot")]
+    tce = [sc for sc in tce if sc not in nohot]
     tce_md = tce_table(logs, tce, plot) + [""] if tce else []
-    if tce:
-        tce_md += hotpath_table(logs, tce) + [""]
+    if nohot:
+        tce_md += hotpath_table(logs, tce, nohot) + [""]
     for sc in scenarios:
         if sc == "bench-hcalls":
             extra += fuzz_table(logs, sc)

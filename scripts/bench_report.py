@@ -13,16 +13,30 @@ and virt (POWER8: the real mode handlers on, off) gets a table of its own:
 real mode against virtual mode against QEMU. Writes OUTDIR/results.md and,
 when matplotlib is there, OUTDIR/bench.png.
 """
+import math
 import os
 import re
 import statistics
 import sys
 
 
+def scenario_ok(logs, scenario):
+    """Whether the scenario finished and none of its test points failed:
+    the numbers of one that did make no table"""
+    try:
+        status = open(os.path.join(logs, scenario + ".status")).read()
+        ktap = open(os.path.join(logs, scenario + ".ktap"),
+                    encoding="utf-8", errors="replace").read()
+    except OSError:
+        return False
+    return status.split("\t")[1:2] == ["ok"] and \
+        not re.search(r"^\s*not ok ", ktap, re.M)
+
+
 def runs(logs, scenario):
     out = []
     path = os.path.join(logs, scenario + ".ktap")
-    if not os.path.exists(path):
+    if not scenario_ok(logs, scenario):
         return out
     for line in open(path, encoding="utf-8", errors="replace"):
         line = line.strip()
@@ -179,7 +193,7 @@ def tce_results(logs, scenario):
     """tce_bench's lines: {(kind, who, op): [numbers]}, and its header"""
     out, head = {}, ""
     path = os.path.join(logs, scenario + ".ktap")
-    if not os.path.exists(path):
+    if not scenario_ok(logs, scenario):
         return out, head
     for line in open(path, encoding="utf-8", errors="replace"):
         line = line.strip()
@@ -187,9 +201,16 @@ def tce_results(logs, scenario):
             head = line[len("# bench: "):]
         m = TCE_LINE.match(line)
         if m:
+            # the numbers before the words: median, lowest, highest (l0:
+            # one); a round without a rate (inf, nan) makes no median
+            v = []
+            for x in m.group(4).split()[:3]:
+                try:
+                    v.append(float(x))
+                except ValueError:
+                    break
             out[m.group(1), m.group(2), m.group(3)] = \
-                [float(v) for v in m.group(4).split()[:3]
-                 if re.match(r"^[0-9.]+$", v)]
+                v if v and all(map(math.isfinite, v)) else []
     return out, head
 
 

@@ -37,7 +37,8 @@ for s in "${shows[@]}"; do
 		sed -n "s/^ *# ${p}_\(tce_table_linked\|tce_table_not_linked\): /  linked:     /p
 			s/^ *# ${p}_\(no_tce_hcall_in_qemu\|tce_hcalls_in_qemu\): /  TCE hcalls: /p
 			s/^ *# $p KVM: /  KVM stats:  /p
-			s/^ *# ${p}_l2_reads_and_writes_disk: @@@L2-NVME@@@ /  L2 disk:    /p" "$k" >&2
+			s/^ *# ${p}_l2_reads_and_writes_disk: @@@L2-NVME@@@ /  L2 disk:    /p
+			s/^ *# ${p}_no_completion_polled: /  nvme:       /p" "$k" >&2
 	done
 	cat "$LOGS/$s.run.err" >&2
 	# (the skips the scenario declares for its other tests do not apply)

@@ -102,16 +102,18 @@ run() {
 	linked=$(grep -c '^vfio_spapr_group_attach' "$log")
 	inqemu=$(grep -c '^spapr_iommu_pci_\(put\|indirect\|stuff\)' "$log")
 	[ "$mode" = control ] && inqemu=$(awk '/_user /{ s += $2 } END { print s + 0 }' "$stats")
-	ktap_check "${mode}_${win}_$rep" "qemu exit $rc, linked $linked, TCE hcalls in QEMU $inqemu" \
-		run_is "$mode" "$res" "$linked" "$inqemu"
+	handled=$(awk '/_(real|virt) /{ s += $2 } END { print s + 0 }' "$stats")
+	ktap_check "${mode}_${win}_$rep" "qemu exit $rc, linked $linked, TCE hcalls in QEMU $inqemu, in KVM $handled" \
+		run_is "$mode" "$res" "$linked" "$inqemu" "$handled"
 }
 
-# run_is MODE RESULT LINKED INQEMU: the run finished as MODE says it ran
+# run_is MODE RESULT LINKED INQEMU HANDLED: the run finished as MODE says
+# it ran
 # shellcheck disable=SC2317 # called by ktap_check
 run_is() {
 	[ -n "$2" ] || return 1
 	if [ "$1" = control ]; then
-		[ "$3" = 0 ] && [ "$4" -gt 0 ]
+		[ "$3" = 0 ] && [ "$4" -gt 0 ] && [ "$5" = 0 ]
 	else
 		[ "$3" -gt 0 ] && [ "$4" = 0 ]
 	fi

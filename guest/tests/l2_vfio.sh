@@ -33,7 +33,7 @@ for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/class")" = 0x010802 ] && bdf=${d##*/} && break
 done
 passes="ddw noddw control"
-checks="qemu_takes_v2_container tce_table_linked no_tce_hcall_in_qemu real_mode l2_reads_and_writes_disk"
+checks="qemu_takes_v2_container no_completion_polled tce_table_linked no_tce_hcall_in_qemu real_mode l2_reads_and_writes_disk"
 pull_checks="unplugged_during_dma unplugged_group_given_back unplugged_tce_table_unlinked
 	unplugged_pages_unpinned unplugged_guest_runs_on
 	killed_during_dma killed_vm_destroyed killed_pages_unpinned killed_group_opens"

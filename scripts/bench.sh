@@ -8,7 +8,8 @@
 #     the same from boot to boot; the PowerNV L1s' are not), the experiment
 #     kernel without the series' entry locks and fence
 #     (variants/no-hotpath.patch). One scenario at a time: the PowerNV
-#     rates follow the host's load.
+#     rates follow the host's load; and, as they change from boot to boot,
+#     the PowerNV scenarios boot BENCH_BOOTS times.
 #  2. The L2 guest with the NVMe (bench_l2): on a PowerNV L1 (rates: TCEs
 #     per second, 4K read IOPS, L2 boot with a dynamic window) and on a
 #     nested pSeries L1 (the TCE hcalls the L1 makes to L0); then, alone (its
@@ -27,19 +28,47 @@ mkdir -p "$BUILD/bench" "$LOGS"
 # no table from an earlier run's logs
 rm -f "$LOGS"/bench-*
 rc=0
-# bench NAME: one bench scenario, its output in $LOGS/NAME.out; it fails
-# when a test point of it failed too (its numbers then make no table)
+# boots NAME: how many times make bench boots the scenario (BENCH_BOOTS in
+# it, for numbers that change from boot to boot; 1)
+boots() {
+	local n
+	n=$(sed -n 's/^BENCH_BOOTS=//p' "$TOP/bench/$1.conf")
+	echo "${n:-1}"
+}
+# names NAME: the names of its boots' logs: NAME, or NAME@1..NAME@K
+names() {
+	local n k
+	n=$(boots "$1")
+	if [ "$n" = 1 ]; then
+		echo "$1"
+	else
+		for ((k = 1; k <= n; k++)); do echo "$1@$k"; done
+	fi
+}
+# bench NAME: boots a bench scenario, its output in $LOGS/NAME.out; it
+# fails when a test point of it failed too (its numbers then make no
+# table). Each boot's logs go to the names of names().
 bench() {
-	SCENARIO_DIR=bench "$TOP/scripts/scenario.sh" "$1" >"$LOGS/$1.out" 2>&1 &&
-		python3 "$TOP/scripts/ktap.py" "$LOGS" "$1" >>"$LOGS/$1.out" 2>&1
+	local n k f rc=0
+	n=$(boots "$1")
+	for ((k = 1; k <= n; k++)); do
+		SCENARIO_DIR=bench "$TOP/scripts/scenario.sh" "$1" >"$LOGS/$1.out" 2>&1 &&
+			python3 "$TOP/scripts/ktap.py" "$LOGS" "$1" >>"$LOGS/$1.out" 2>&1 ||
+			rc=1
+		[ "$n" = 1 ] && break
+		for f in "$LOGS/$1".*; do
+			[ -e "$f" ] || continue
+			mv "$f" "$LOGS/$1@$k.${f#"$LOGS/$1".}"
+		done
+	done
+	return $rc
 }
 
 start=$(date +%s)
-tce=()
-for s in bench-tce-pseries bench-tce-pseries-nohot bench-tce-powernv9 \
-	bench-tce-powernv8; do
+tce=(bench-tce-pseries bench-tce-pseries-nohot bench-tce-powernv9
+	bench-tce-powernv8)
+for s in "${tce[@]}"; do
 	bench "$s" || rc=1
-	tce+=("$s")
 done
 say "TCE path: $(($(date +%s) - start)) s"
 
@@ -62,6 +91,7 @@ py=python3
 "$py" -c 'import matplotlib' 2>/dev/null ||
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-matplotlib >/dev/null ||
 	say "python3-matplotlib not installed: no bench.png"
-"$py" "$TOP/scripts/bench_report.py" "$LOGS" "$BUILD/bench" "${tce[@]}" \
-	bench-powernv9 bench-pseries bench-powernv8 bench-hcalls
+mapfile -t all < <(for s in "${tce[@]}" bench-powernv9 bench-pseries \
+	bench-powernv8 bench-hcalls; do names "$s"; done)
+"$py" "$TOP/scripts/bench_report.py" "$LOGS" "$BUILD/bench" "${all[@]}"
 exit $rc

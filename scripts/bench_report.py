@@ -105,11 +105,19 @@ def real_share(r):
     return 100.0 * real / (real + virt) if real + virt else None
 
 
-def realmode_table(rs, plot):
+def reps_of(rs, boots):
+    """"N reps" or "N reps in B boots" """
+    reps = max(int(r.get("rep", "1")) for r in rs)
+    if boots > 1:
+        return "%d reps in %d boots" % (reps * boots, boots)
+    return "%d rep%s" % (reps, "s" if reps > 1 else "")
+
+
+def realmode_table(rs, plot, boots):
     """POWER8: real mode handlers against virtual mode against QEMU"""
     cpu = rs[0].get("cpu", "?")
-    reps = max(int(r.get("rep", "1")) for r in rs)
-    label = "%s %s (%d reps)" % (cpu, rs[0].get("platform", "?"), reps)
+    label = "%s %s (%s)" % (cpu, rs[0].get("platform", "?"),
+                            reps_of(rs, boots))
     rows = []
     for name, f, fmt in [
             ("4K read IOPS, 32-bit window (map per I/O)", iops_4k, "%.1f"),
@@ -214,6 +222,38 @@ def tce_results(logs, scenario):
     return out, head
 
 
+def tce_boots(logs, scenarios, base):
+    """tce_results() of a scenario booted once (NAME) or more (NAME@K).
+    Of more boots, a mode's rate is that of its best boot (tce_bench takes
+    an hcall's fastest round trip: what slows one down changes from boot
+    to boot), a ratio that of those rates; each with the lowest and
+    highest of the boots. Nothing when a boot has no results."""
+    names = [sc for sc in scenarios if sc.split("@")[0] == base]
+    boots = [tce_results(logs, sc) for sc in names]
+    if len(boots) == 1:
+        return boots[0]
+    if not boots or not all(res for res, _ in boots):
+        return {}, ""
+    out = {}
+    for key in boots[0][0]:
+        v = [res.get(key, [])[:1] for res, _ in boots]
+        v = [x[0] for x in v if x]
+        if len(v) < len(boots):
+            out[key] = []
+        elif key[0] == "rate":
+            out[key] = [max(v), min(v), max(v)]
+        else:
+            out[key] = [statistics.median(v), min(v), max(v)]
+    for kind, who, op in list(out):
+        if kind != "ratio" or not out[kind, who, op]:
+            continue
+        a, b = (out.get(("rate", m, op)) for m in who.split("/"))
+        out[kind, who, op][0] = a[0] / b[0] if a and b and b[0] else None
+        if out[kind, who, op][0] is None:
+            out[kind, who, op] = []
+    return out, "%s; the best of %d boots" % (boots[0][1], len(boots))
+
+
 def spread(v, fmt):
     if not v:
         return "-"
@@ -228,8 +268,8 @@ def tce_table(logs, scenarios, plot):
           "| kernel/VMM | real/virtual | L0 calls per hcall, kernel / VMM "
           "| goal |", "|---|---|---|---|---|---|---|---|---|"]
     heads = []
-    for sc in scenarios:
-        res, head = tce_results(logs, sc)
+    for sc in dict.fromkeys(sc.split("@")[0] for sc in scenarios):
+        res, head = tce_boots(logs, scenarios, sc)
         host = sc.replace("bench-tce-", "")
         if not res:
             md.append("| %s | no results | - | - | - | - | - | - | - |" % host)
@@ -261,11 +301,12 @@ def hotpath_table(logs, scenarios, nohot):
     """The series' kernel against the one without its locks and fence"""
     md = ["| host | hcall | mode | series | without locks and fence "
           "| series / without |", "|---|---|---|---|---|---|"]
-    for sc in scenarios:
-        if sc + "-nohot" not in nohot:
+    bases = [sc.split("@")[0] for sc in nohot]
+    for sc in dict.fromkeys(sc.split("@")[0] for sc in scenarios):
+        if sc + "-nohot" not in bases:
             continue
-        res, _ = tce_results(logs, sc)
-        without, _ = tce_results(logs, sc + "-nohot")
+        res, _ = tce_boots(logs, scenarios, sc)
+        without, _ = tce_boots(logs, nohot, sc + "-nohot")
         host = sc.replace("bench-tce-", "")
         for mode in ("kernel-real", "kernel-virt"):
             for op in TCE_OPS:
@@ -287,24 +328,27 @@ def main():
     extra = []
     tce = [sc for sc in scenarios if sc.startswith("bench-tce-")]
     scenarios = [sc for sc in scenarios if sc not in tce]
-    nohot = [sc for sc in tce if sc.endswith("-nohot")]
+    nohot = [sc for sc in tce if sc.split("@")[0].endswith("-nohot")]
     tce = [sc for sc in tce if sc not in nohot]
     tce_md = tce_table(logs, tce, plot) + [""] if tce else []
     if nohot:
         tce_md += hotpath_table(logs, tce, nohot) + [""]
-    for sc in scenarios:
+    for sc in dict.fromkeys(sc.split("@")[0] for sc in scenarios):
         if sc == "bench-hcalls":
             extra += fuzz_table(logs, sc)
             continue
-        rs = runs(logs, sc)
+        # the repeats of all its boots; none if a boot has no results
+        boots = [runs(logs, name) for name in scenarios
+                 if name.split("@")[0] == sc]
+        rs = [r for b in boots for r in b] if all(boots) else []
         if not rs:
             rows.append((sc, "no results", "-", "-", "-", "-"))
             continue
         if any(r.get("mode") == "real" for r in rs):
-            extra += [""] + realmode_table(rs, plot)
+            extra += [""] + realmode_table(rs, plot, len(boots))
             continue
         platform = rs[0].get("platform", "?")
-        reps = max(int(r.get("rep", "1")) for r in rs)
+        reps = reps_of(rs, len(boots))
         rates = metrics = [
             ("TCEs mapped per second (2M reads: INDIRECT of 512, STUFF)", "noddw",
              tces_per_s, "%.0f", "accel/control", ">= 8x"),
@@ -337,7 +381,7 @@ def main():
                                  am / cm))
                 elif how == "1 - accel/control":
                     ratio = "%.0f%% faster" % (100 * (1 - am / cm))
-            label = "%s (%d rep%s)" % (platform, reps, "s" if reps > 1 else "")
+            label = "%s (%s)" % (platform, reps)
             rows.append((label, name, a, c, ratio, goal))
     os.makedirs(outdir, exist_ok=True)
     md = []

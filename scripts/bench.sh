@@ -11,10 +11,11 @@
 #     rates follow the host's load; and, as they change from boot to boot,
 #     the PowerNV scenarios boot BENCH_BOOTS times.
 #  2. The L2 guest with the NVMe (bench_l2): on a PowerNV L1 (rates: TCEs
-#     per second, 4K read IOPS, L2 boot with a dynamic window) and on a
-#     nested pSeries L1 (the TCE hcalls the L1 makes to L0); then, alone (its
-#     rates are compared with each other), a POWER8 PowerNV L1: the real mode
-#     handlers against the virtual mode ones and QEMU.
+#     per second, 4K read IOPS, L2 boot with a dynamic window; three boots)
+#     and on a nested pSeries L1 (-icount; the TCE hcalls the L1 makes to
+#     L0, the L2's boot); then, alone (its rates are compared with each
+#     other), a POWER8 PowerNV L1 (three boots): the real mode handlers
+#     against the virtual mode ones and QEMU.
 #  3. The hcall fuzzer with a million hcalls in each mode (bench-hcalls).
 # Writes build/bench/results.md (and bench.png with python3-matplotlib).
 set -euo pipefail
@@ -33,6 +34,7 @@ rc=0
 boots() {
 	local n
 	n=$(sed -n 's/^BENCH_BOOTS=//p' "$TOP/bench/$1.conf")
+	[[ ${n:-1} =~ ^[1-9][0-9]*$ ]] || die "bench/$1.conf: BENCH_BOOTS=$n"
 	echo "${n:-1}"
 }
 # names NAME: the names of its boots' logs: NAME, or NAME@1..NAME@K
@@ -47,18 +49,19 @@ names() {
 }
 # bench NAME: boots a bench scenario, its output in $LOGS/NAME.out; it
 # fails when a test point of it failed too (its numbers then make no
-# table). Each boot's logs go to the names of names().
+# table). Each boot's logs go to the names of names(); no boot follows a
+# failed one.
 bench() {
 	local n k f rc=0
-	n=$(boots "$1")
-	for ((k = 1; k <= n; k++)); do
+	n=$(boots "$1") || return
+	for ((k = 1; k <= n && rc == 0; k++)); do
 		SCENARIO_DIR=bench "$TOP/scripts/scenario.sh" "$1" >"$LOGS/$1.out" 2>&1 &&
 			python3 "$TOP/scripts/ktap.py" "$LOGS" "$1" >>"$LOGS/$1.out" 2>&1 ||
 			rc=1
 		[ "$n" = 1 ] && break
 		for f in "$LOGS/$1".*; do
 			[ -e "$f" ] || continue
-			mv "$f" "$LOGS/$1@$k.${f#"$LOGS/$1".}"
+			mv "$f" "$LOGS/$1@$k.${f#"$LOGS/$1".}" || rc=1
 		done
 	done
 	return $rc

@@ -6,9 +6,12 @@ KTAP of the other bench scenarios.
 
   bench_report.py LOGS OUTDIR SCENARIO...
 
-Accelerated (accel: the TCE hcalls in the kernel) against control (QEMU
-handles them), medians over the repeats with their spread (min..max), and
-the ratio against the goal of the issue. A scenario with the modes real
+A SCENARIO booted more than once (BENCH_BOOTS) comes as NAME@1..NAME@K.
+tce_bench's rates are those of each hcall's fastest round trip in the
+best round; of more boots, the best boot's, with the boots' range. The
+L2: accelerated (accel: the TCE hcalls in the kernel) against control
+(QEMU handles them), medians over the repeats of all boots with their
+spread (min..max), and the ratio against the goal of the issue. A scenario with the modes real
 and virt (POWER8: the real mode handlers on, off) gets a table of its own:
 real mode against virtual mode against QEMU. Writes OUTDIR/results.md and,
 when matplotlib is there, OUTDIR/bench.png.
@@ -209,8 +212,8 @@ def tce_results(logs, scenario):
             head = line[len("# bench: "):]
         m = TCE_LINE.match(line)
         if m:
-            # the numbers before the words: median, lowest, highest (l0:
-            # one); a round without a rate (inf, nan) makes no median
+            # the numbers before the words: the value, lowest, highest
+            # round (l0: one); a round without a rate (inf, nan) makes none
             v = []
             for x in m.group(4).split()[:3]:
                 try:

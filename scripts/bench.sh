@@ -17,7 +17,9 @@
 #     other), a POWER8 PowerNV L1 (three boots): the real mode handlers
 #     against the virtual mode ones and QEMU.
 #  3. The hcall fuzzer with a million hcalls in each mode (bench-hcalls).
-# Writes build/bench/results.md (and bench.png with python3-matplotlib).
+# Writes build/bench/results.md (and bench.png with python3-matplotlib),
+# keeps the run before as results.prev.md and prints how far apart the two
+# runs' ratios are (scripts/bench_compare.py).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -96,5 +98,13 @@ py=python3
 	say "python3-matplotlib not installed: no bench.png"
 mapfile -t all < <(for s in "${tce[@]}" bench-powernv9 bench-pseries \
 	bench-powernv8 bench-hcalls; do names "$s"; done)
+# the last run's tables stay, as results.prev.md, to compare with
+[ -f "$BUILD/bench/results.md" ] &&
+	mv "$BUILD/bench/results.md" "$BUILD/bench/results.prev.md"
 "$py" "$TOP/scripts/bench_report.py" "$LOGS" "$BUILD/bench" "${all[@]}"
+if [ $rc = 0 ] && [ -f "$BUILD/bench/results.prev.md" ]; then
+	say "against the run before (build/bench/results.prev.md):"
+	python3 "$TOP/scripts/bench_compare.py" "$BUILD/bench/results.prev.md" \
+		"$BUILD/bench/results.md" || true
+fi
 exit $rc

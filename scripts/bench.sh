@@ -23,6 +23,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+begin=$(date +%s)
 "$TOP/scripts/kernel.sh"
 "$TOP/scripts/selftests.sh"
 "$TOP/scripts/images.sh" l1kvm
@@ -98,13 +99,26 @@ py=python3
 	say "python3-matplotlib not installed: no bench.png"
 mapfile -t all < <(for s in "${tce[@]}" bench-powernv9 bench-pseries \
 	bench-powernv8 bench-hcalls; do names "$s"; done)
-# the last run's tables stay, as results.prev.md, to compare with
-[ -f "$BUILD/bench/results.md" ] &&
-	mv "$BUILD/bench/results.md" "$BUILD/bench/results.prev.md"
-"$py" "$TOP/scripts/bench_report.py" "$LOGS" "$BUILD/bench" "${all[@]}"
-if [ $rc = 0 ] && [ -f "$BUILD/bench/results.prev.md" ]; then
-	say "against the run before (build/bench/results.prev.md):"
-	python3 "$TOP/scripts/bench_compare.py" "$BUILD/bench/results.prev.md" \
-		"$BUILD/bench/results.md" || true
+# A run with a failed scenario writes its tables to $BUILD/bench/failed;
+# a good one keeps the last good run's as results.prev.md and compares.
+out=$BUILD/bench
+if [ $rc != 0 ]; then
+	out=$BUILD/bench/failed
+elif [ -f "$out/results.md" ]; then
+	mv "$out/results.md" "$out/results.prev.md"
+fi
+"$py" "$TOP/scripts/bench_report.py" "$LOGS" "$out" "${all[@]}"
+# what the tables are of
+sed -i "1i Run of $(date -u +%F), $(git -C "$TOP" rev-parse --short HEAD)$(
+	git -C "$TOP" diff --quiet HEAD -- patches bench scripts guest ||
+		echo ' with changes'), $(($(date +%s) - begin)) s; rc $rc\n" \
+	"$out/results.md"
+if [ $rc = 0 ] && [ -f "$out/results.prev.md" ]; then
+	say "against the run before ($out/results.prev.md):"
+	cmp=0
+	python3 "$TOP/scripts/bench_compare.py" "$out/results.prev.md" \
+		"$out/results.md" || cmp=$?
+	[ $cmp = 0 ] ||
+		say "bench_compare.py: exit $cmp (1: ratios more than 10% apart)"
 fi
 exit $rc

@@ -3,36 +3,52 @@
 
   bench_compare.py OLD.md NEW.md
 
-Prints every ratio of both (the columns kernel/VMM, real/virtual,
-real/QEMU and ratio; "N% faster" as the ratio of the times, 1 - N/100)
-and how far apart they are; the last line counts those more than 10%
+Every ratio of the tables (the columns kernel/VMM, real/virtual,
+real/QEMU, ratio and series / without; "N% faster" as the ratio of the
+times, 1 - N/100), of both runs, and how far apart they are; a ratio in
+one run only is listed as such. The last line counts those more than 10%
 apart. Exit status 1 when there are any, 2 when the two share no ratio.
 """
 import re
 import sys
 
+COLUMNS = ("kernel/VMM", "real/virtual", "real/QEMU", "ratio",
+           "series / without")
+
+
+def cells(line):
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
 
 def ratios(path):
-    out, head = {}, []
-    for line in open(path, encoding="utf-8"):
-        if line.startswith("| host"):
-            head = [c.strip() for c in line.strip().strip("|").split("|")]
+    out = {}
+    lines = open(path, encoding="utf-8").read().split("\n")
+    head, table = [], 0
+    for i, line in enumerate(lines):
+        if not line.startswith("|") or line.startswith("|---"):
             continue
-        if not line.startswith("| ") or line.startswith("|---"):
+        # a table's header is the row before its |--- line
+        if i + 1 < len(lines) and lines[i + 1].startswith("|---"):
+            head, table = cells(line), table + 1
             continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        for name, cell in zip(head, cells):
-            if name != "ratio" and "/" not in name:
+        row = cells(line)
+        for name, cell in zip(head, row):
+            if name not in COLUMNS:
                 continue
-            m = re.match(r"^([\d.]+)(x|% faster)", cell)
+            m = re.match(r"^(-?[\d.]+)(x|% faster|$)", cell)
             if not m:
                 continue
             v = float(m.group(1))
             if m.group(2) == "% faster":
                 v = 1 - v / 100
-            # the host's label without its repeats: "PowerNV (9 reps)"
-            host = re.sub(r" \(.*\)$", "", cells[0])
-            out[host, cells[1], name] = v
+            # the host without its repeats ("PowerNV (9 reps)"), the
+            # metric, and the mode where a table has one
+            host = re.sub(r" \(.*\)$", "", row[0])
+            key = (table, host, row[1], row[2] if "mode" in head else "",
+                   name)
+            if key in out:
+                sys.exit("%s: %s twice" % (path, key))
+            out[key] = v
     return out
 
 
@@ -44,9 +60,13 @@ def main():
         a, b = old[k], new[k]
         apart = max(a, b) / min(a, b) - 1 if min(a, b) > 0 else float("inf")
         far += apart > 0.10
-        print("%-16s %-58s %-13s %8.2f %8.2f %5.1f%%%s" % (
-            k[0][:16], k[1][:58], k[2][:13], a, b, 100 * apart,
-            "  > 10%" if apart > 0.10 else ""))
+        print("%-16s %-58s %-13s %8.3f %8.3f %5.1f%%%s" % (
+            k[1][:16], (k[2] + (" " + k[3] if k[3] else ""))[:58],
+            k[4][:13], a, b, 100 * apart, "  > 10%" if apart > 0.10 else ""))
+    for k in [k for k in old if k not in new] + [k for k in new if k not in old]:
+        print("%-16s %-58s %-13s only in %s" % (
+            k[1][:16], k[2][:58], k[4][:13],
+            sys.argv[1] if k in old else sys.argv[2]))
     print("%d ratios, %d more than 10%% apart" % (len(both), far))
     return 2 if not both else 1 if far else 0
 

@@ -1,17 +1,22 @@
-# The sPAPR TCE VFIO + KVM series for Debian 12's Linux 6.1: build, boot
-# and test it on emulated POWER. 'make help' lists the targets.
+# The sPAPR TCE VFIO + KVM series for Debian's Linux 6.1 and 6.12: build,
+# boot and test them on emulated POWER. 'make help' lists the targets.
 SHELL := /bin/bash
 S := scripts
+# The series a target is for: BASE=6.1 (patches/6.1, the default) or
+# BASE=6.12 (patches/6.12); bases/*.conf pin them.
+BASE ?= 6.1
+export BASE
 
 .PHONY: help deps tree kernel selftests images run check fresh bench deb lint quicklint bisect matrix export clean
 
 help:           ## list the targets
 	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' Makefile | expand -t 24
+	@echo '  BASE=6.12 makes a target work on the 6.12 series (default: 6.1)'
 
 deps:           ## install build and test tools from Debian's archive (root)
 	@$(S)/deps.sh
 
-tree: deps      ## git tree build/linux: pinned base + patches/series (git am)
+tree: deps      ## git tree build/linux (6.12: build/6.12/linux): base + patches/BASE/series
 	@$(S)/tree.sh
 
 kernel: tree    ## build the ppc64le kernel from configs/*.config
@@ -50,9 +55,9 @@ bisect: kernel  ## every patch builds; sparse and W=1 add no warning
 matrix: tree    ## the series in each configuration of configs/matrix
 	@$(S)/matrix.sh
 
-export:         ## export the commits of build/linux back to patches/
+export:         ## export the commits of the tree back to patches/BASE/
 	@$(S)/export.sh
 
-clean:          ## remove build outputs (keeps build/linux and downloads)
+clean:          ## remove build outputs (keeps the trees and downloads)
 	rm -rf build/obj build/images build/logs build/kselftest build/disks \
-		build/mx-* build/variants build/deb
+		build/mx-* build/variants build/deb build/6.12/obj build/6.12/bisect/obj

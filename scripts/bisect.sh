@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every patch of the series builds: walk the commits of patches/ as
+# Every patch of the series builds: walk the commits of patches/$BASE/ as
 # committed (the am-check tree that lint.sh applies), last first, and at
 # each one build the kernel when the patch touches it and the sPAPR TCE
 # selftests when it touches them. A build that fails or prints a warning
@@ -39,7 +39,7 @@ mkdir -p "$obj"
 commits=$(git -C "$am" rev-list base..HEAD)
 total=$(wc -w <<<"$commits")
 # the fixes and the earlier fixes each needs (see above)
-fixes=$(python3 "$TOP/scripts/fixes.py" needs "$TOP/patches/series" "$am")
+fixes=$(python3 "$TOP/scripts/fixes.py" needs "$SERIES_DIR/series" "$am")
 nfix=$(grep -c . <<<"$fixes" || true)
 echo "TAP version 13"
 echo "1..$((total + nfix))"

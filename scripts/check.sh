@@ -25,6 +25,17 @@ else
 	done
 fi
 pseudo=(harness bisect sparse matrix)
+# The series of the other bases (bases/*.conf): as far as their gate goes
+# today, each a pseudo-scenario: git am, checkpatch --strict and the fixes'
+# tags (lint-BASE), every patch builds (bisect-BASE)
+others=()
+for c in "$TOP"/bases/*.conf; do
+	c=${c##*/}
+	[ "${c%.conf}" = "$BASE" ] || others+=("${c%.conf}")
+done
+for b in "${others[@]}"; do
+	pseudo+=("lint-$b" "bisect-$b")
+done
 
 check_start=$(date +%s)
 mkdir -p "$LOGS"
@@ -97,11 +108,29 @@ sparse_ktap() {
 		return 1
 	fi
 }
+lint_ktap() {
+	if "$TOP/scripts/lint.sh"; then
+		printf 'TAP version 13\n1..1\nok 1 lint_%s\n' "$BASE"
+	else
+		printf 'TAP version 13\n1..1\nnot ok 1 lint_%s # see %s\n' "$BASE" \
+			"$LOGS/lint-$BASE.err"
+		return 1
+	fi
+}
+# (bisect.sh builds on the kernel configuration of the base)
+bisect_base() {
+	"$TOP/scripts/kernel.sh" >&2 && "$TOP/scripts/bisect.sh"
+}
 build_checks() {
+	local b
 	renice -n 19 -p "$BASHPID" >/dev/null
 	pseudo bisect "$TOP/scripts/bisect.sh"
 	pseudo sparse sparse_ktap
 	pseudo matrix "$TOP/scripts/matrix.sh"
+	for b in "${others[@]}"; do
+		BASE=$b pseudo "lint-$b" lint_ktap
+		BASE=$b pseudo "bisect-$b" bisect_base
+	done
 }
 build_checks &
 build_checks_pid=$!

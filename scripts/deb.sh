@@ -10,7 +10,7 @@
 #   linux-libc-dev_VERSION_ppc64el.deb         the UAPI headers
 # RELEASE is the kernel's (uname -r): the base's, then "-spapr-tce".
 # VERSION is the base package's, then "+spaprtce.", the time and commit
-# of the last change to patches/ (a later series sorts later).
+# of the last change to patches/$BASE/ (a later series sorts later).
 # It checks what it built (scripts/debcheck.sh) and says how long it
 # took. Not part of make check (README: Timings).
 set -euo pipefail
@@ -20,14 +20,14 @@ out=$BUILD/deb
 obj=$DEBIAN_OBJ
 start=$(date +%s)
 debian_lock
-# the series as patches/ has it, nothing else
+# the series as patches/$BASE/ has it, nothing else
 TREE_STRICT=1 "$TOP/scripts/tree.sh"
 head=$(git -C "$TREE" rev-parse HEAD)
 "$TOP/scripts/debconfig.sh" "$obj" "$TOP/variants/debian.config"
 
-stamp=$(TZ=UTC git -C "$TOP" log -1 --format='%cd.%h' --date=format-local:%Y%m%d%H%M%S -- patches)
-[ -n "$stamp" ] || die "patches/ has no commit in $TOP"
-[ -z "$(git -C "$TOP" status --porcelain -- patches)" ] || stamp=$stamp.modified
+stamp=$(TZ=UTC git -C "$TOP" log -1 --format='%cd.%h' --date=format-local:%Y%m%d%H%M%S -- "$SERIES_DIR")
+[ -n "$stamp" ] || die "patches/$BASE/ has no commit in $TOP"
+[ -z "$(git -C "$TOP" status --porcelain -- "$SERIES_DIR")" ] || stamp=$stamp.modified
 version=$BASE_VERSION+spaprtce.$stamp
 release=$(make -s -C "$TREE" O="$obj" LOCALVERSION="$DEBIAN_LOCALVERSION" kernelrelease)
 rm -f "$out"/*.deb "$out"/*.buildinfo "$out"/*.changes

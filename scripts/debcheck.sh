@@ -41,7 +41,7 @@ ktap_check image_has_kernel_config_and_map "" \
 	test -f "$tmp/boot/vmlinux-$release" -a -f "$tmp/boot/config-$release" \
 	-a -f "$tmp/boot/System.map-$release"
 # the passthrough options as Debian's config has them
-debian=$BUILD/dl/debian-$DEBCONFIG_VERSION.config
+debian=$DL/debian-$DEBCONFIG_VERSION.config
 want=$(grep -E '^CONFIG_(VFIO|VFIO_IOMMU_SPAPR_TCE|VFIO_PCI|VFIO_PCI_CORE|KVM_BOOK3S_64|KVM_BOOK3S_64_HV|SPAPR_TCE_IOMMU|IOMMU_API|PPC_PSERIES|PPC_POWERNV)=' "$debian" || true)
 ktap_check passthrough_config_as_debian "$(tr "\n" " " <<<"$want")" sh -c '[ $(echo "$2" | wc -l) = 10 ] &&
 	for v in $2; do grep -qxF "$v" "$1" || exit 1; done' _ "$tmp/boot/config-$release" "$want"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian's configuration of its ppc64el kernel (base.conf: DEBCONFIG_*,
+# Debian's configuration of its ppc64el kernel (bases/BASE.conf: DEBCONFIG_*,
 # from Debian's linux-config package, its sha256 checked) as the .config
 # of the series' tree:
 #   debconfig.sh OBJ FRAGMENT
@@ -17,19 +17,21 @@ export LC_ALL=C
 obj=${1:?usage: debconfig.sh OBJ FRAGMENT}
 frag=${2:?usage: debconfig.sh OBJ FRAGMENT}
 [ -f "$frag" ] || die "no $frag"
+[ -n "${DEBCONFIG_PKG:-}" ] ||
+	die "bases/$BASE.conf pins no Debian configuration (DEBCONFIG_*): no Debian kernel for $BASE_PKG yet"
 
 # Debian's config, unpacked once from the verified package
 debian_config() {
-	local deb=$BUILD/dl/${DEBCONFIG_PKG}_${DEBCONFIG_VERSION}_ppc64el.deb
-	local cfg=$BUILD/dl/debian-${DEBCONFIG_VERSION}.config sum offered
-	mkdir -p "$BUILD/dl"
+	local deb=$DL/${DEBCONFIG_PKG}_${DEBCONFIG_VERSION}_ppc64el.deb
+	local cfg=$DL/debian-${DEBCONFIG_VERSION}.config sum offered
+	mkdir -p "$DL"
 	if [ -f "$cfg" ]; then
 		echo "$cfg"
 		return
 	fi
-	if [ ! -f "$deb" ] && ! (cd "$BUILD/dl" &&
-		apt-get download -qq "$DEBCONFIG_PKG:ppc64el=$DEBCONFIG_VERSION" 2>"$BUILD/dl/err"); then
-		cat "$BUILD/dl/err" >&2
+	if [ ! -f "$deb" ] && ! (cd "$DL" &&
+		apt-get download -qq "$DEBCONFIG_PKG:ppc64el=$DEBCONFIG_VERSION" 2>"$DL/err"); then
+		cat "$DL/err" >&2
 		offered=$(apt-cache madison "$DEBCONFIG_PKG:ppc64el" 2>/dev/null |
 			awk -F'|' '{ gsub(/ /, "", $2); print $2 }' || true)
 		if [ -z "$offered" ]; then
@@ -39,13 +41,13 @@ debian_config() {
 		fi
 		die "$DEBCONFIG_PKG:ppc64el $DEBCONFIG_VERSION is no longer in the archive (it offers: $(paste -sd' ' <<<"$offered")).
 Put one's Version and SHA256 (apt-cache show $DEBCONFIG_PKG:ppc64el=VERSION) into
-base.conf (DEBCONFIG_VERSION, DEBCONFIG_SHA256), or the pinned .deb at $deb
+bases/$BASE.conf (DEBCONFIG_VERSION, DEBCONFIG_SHA256), or the pinned .deb at $deb
 (from snapshot.debian.org)."
 	fi
 	sum=$(sha256sum "$deb" | cut -d' ' -f1)
 	if [ "$sum" != "$DEBCONFIG_SHA256" ]; then
 		mv "$deb" "$deb.bad"
-		die "$deb: sha256 $sum, expected $DEBCONFIG_SHA256 (base.conf); moved aside to .bad"
+		die "$deb: sha256 $sum, expected $DEBCONFIG_SHA256 (bases/$BASE.conf); moved aside to .bad"
 	fi
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./$DEBCONFIG_FILE" | xz -dc >"$cfg.tmp" ||
 		die "$deb has no $DEBCONFIG_FILE"

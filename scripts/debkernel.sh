@@ -31,7 +31,7 @@ debian_lock
 # (the make of single modules leaves a modules.order of them when it
 # fails; make deb would install only those)
 trap 'rm -f "$obj/modules.order"' EXIT
-stamp=$({ grep -E '^(BASE|DEBCONFIG)_' "$TOP/base.conf"
+stamp=$({ grep -E '^(BASE|DEBCONFIG)_' "$BASE_CONF"
 	cat "$frag" "$TOP/scripts/debconfig.sh"
 	git -C "$TREE" rev-parse 'HEAD^{tree}'; } | sha256sum | cut -d' ' -f1)
 if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.stamp" 2>/dev/null)" != "$stamp" ]; then

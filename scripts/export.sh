@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Export the commits base..HEAD of $TREE to patches/ and rewrite
-# patches/series. Unchanged commits give byte-identical files. Banner
+# Export the commits base..HEAD of $TREE to patches/$BASE/ and rewrite
+# its series. Unchanged commits give byte-identical files. Banner
 # comments in the series are kept: each patch stays under the banner it was
 # under (matched by file name without its number); a new patch goes under
 # the banner of the patch before it.
@@ -16,10 +16,11 @@ trap 'rm -rf "$tmp"' EXIT
 git -C "$TREE" format-patch -q --zero-commit --no-signature -N \
 	-o "$tmp" base..HEAD
 
-find "$TOP/patches" -maxdepth 1 -name '*.patch' ! -name '0000-*' -delete
-cp "$tmp"/*.patch "$TOP/patches/" 2>/dev/null || true
+mkdir -p "$SERIES_DIR"
+find "$SERIES_DIR" -maxdepth 1 -name '*.patch' ! -name '0000-*' -delete
+cp "$tmp"/*.patch "$SERIES_DIR/" 2>/dev/null || true
 
-old=$TOP/patches/series
+old=$SERIES_DIR/series
 [ -f "$old" ] || printf '# Base: %s %s\n' "$BASE_PKG" "$BASE_VERSION" >"$old"
 find "$tmp" -maxdepth 1 -name '*.patch' -printf '%f\n' | sort |
 	awk -v base="# Base: $BASE_PKG $BASE_VERSION" -v oldf="$old" '
@@ -42,4 +43,4 @@ find "$tmp" -maxdepth 1 -name '*.patch' -printf '%f\n' | sort |
 		print
 	}' >"$tmp/series"
 mv "$tmp/series" "$old"
-say "exported $(grep -c '\.patch$' "$old") patches to patches/"
+say "exported $(grep -c '\.patch$' "$old") patches to patches/$BASE/"

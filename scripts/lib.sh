@@ -3,12 +3,30 @@
 
 # shellcheck disable=SC2034 # used by the scripts that source this
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
+# The base a command is for: bases/$BASE.conf pins it, patches/$BASE/ holds
+# its series. 6.1 builds in $BUILD (build/), as it did alone; another base
+# builds in $BUILD/$BASE. Downloads ($DL) and the guests' Debian packages
+# ($GUESTPKG) are the same for all.
+export BASE=${BASE:-6.1}
+BASE_CONF=$TOP/bases/$BASE.conf
+if [ ! -f "$BASE_CONF" ]; then
+	printf 'error: no base "%s" (bases/%s.conf); the bases: %s\n' "$BASE" "$BASE" \
+		"$(find "$TOP/bases" -name '*.conf' -printf '%f\n' | sed 's/\.conf$//' | sort | tr '\n' ' ')" >&2
+	exit 1
+fi
+SERIES_DIR=$TOP/patches/$BASE
+BUILD_TOP=${BUILD:-$TOP/build}
+if [ "$BASE" = 6.1 ]; then
+	BUILD=$BUILD_TOP
+else
+	BUILD=$BUILD_TOP/$BASE
+fi
+DL=$BUILD_TOP/dl               # downloaded .debs, verified
 TREE=$BUILD/linux             # throw-away git tree: base + series
 OBJ=$BUILD/obj                # kernel build output (O=)
 IMG=$BUILD/images             # initramfs images
 LOGS=$BUILD/logs              # console logs of every scenario
-GUESTPKG=$BUILD/guestpkg      # unpacked ppc64el Debian packages
+GUESTPKG=$BUILD_TOP/guestpkg  # unpacked ppc64el Debian packages
 AMCHECK=$BUILD/am-check       # the committed series, applied by lint.sh
 BISECT_TREE=$BUILD/bisect/linux # per-patch builds (bisect.sh, sparse.sh),
 BISECT_OBJ=$BUILD/bisect/obj    # laid out like TREE and OBJ for ccache
@@ -36,8 +54,8 @@ if ! git var GIT_COMMITTER_IDENT >/dev/null 2>&1; then
 	export GIT_COMMITTER_NAME="spapr-tce harness" GIT_COMMITTER_EMAIL=harness@localhost
 fi
 
-# shellcheck source=../base.conf
-. "$TOP/base.conf"
+# shellcheck source=../bases/6.1.conf
+. "$BASE_CONF"
 
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -99,9 +117,9 @@ debian_lock() {
 		die "another build uses $DEBIAN_OBJ (make deb, or the Debian kernel of make check): let it end first"
 }
 
-# The patch files of patches/series, in order.
+# The patch files of $SERIES_DIR/series, in order.
 series_files() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES_DIR/series"
 }
 
 # make in the per-patch worktree

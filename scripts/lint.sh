@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Patch hygiene, on patches/ as committed (not on the work tree): every
+# Patch hygiene, on patches/$BASE/ as committed (not on the work tree): every
 # patch passes checkpatch.pl --strict with no error, warning or check, and
 # the series applies to the base with git am (which never applies with fuzz).
 # The fixes of the base come first, tagged for stable (fixes.py says which
@@ -12,6 +12,9 @@
 # UNKNOWN_COMMIT_ID is not checked: the base is Debian's source package, a
 # tree without upstream history, so checkpatch cannot look up the commits
 # that Fixes: tags name (their "id ("subject")" form is still checked).
+# Nor is MISSING_FIXES_TAG (6.12's checkpatch): for the same reason a fix
+# may name the upstream change that brought its bug with its release
+# instead, and fixes.py checks that each fix does one or the other.
 # CAMELCASE is judged here too: checkpatch (with --no-tree) flags every use
 # of a CamelCase name, also of the base's own (tce_setrange_multi_pSeriesLP
 # and its kind in pSeries' iommu.c); a finding is accepted when the base
@@ -31,19 +34,19 @@ fail=0
 n=0
 for p in $(series_files); do
 	n=$((n + 1))
-	git -C "$am" am -q --whitespace=error-all "$TOP/patches/$p" >/dev/null 2>&1 ||
-		die "patches/$p does not apply with git am on $BASE_PKG $BASE_VERSION"
+	git -C "$am" am -q --whitespace=error-all "$SERIES_DIR/$p" >/dev/null 2>&1 ||
+		die "patches/$BASE/$p does not apply with git am on $BASE_PKG $BASE_VERSION"
 done
 # The fixes of the base: first, each tagged and applying on the base with
 # only the fixes it needs (fixes.py; bisect.sh builds each that way)
-python3 "$TOP/scripts/fixes.py" check "$TOP/patches/series" "$am" || fail=1
+python3 "$TOP/scripts/fixes.py" check "$SERIES_DIR/series" "$am" || fail=1
 # checkpatch, one patch per core at a time; its findings in series order
 cp_out=$(mktemp -d)
 # shellcheck disable=SC2016 # $0, $1 are expanded by the inner sh
 series_files | xargs -P "$JOBS" -I{} sh -c '
 	"$0/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
-		--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$1/patches/{}" \
-		>"$2/{}" 2>&1 || true' "$TREE" "$TOP" "$cp_out"
+		--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID,MISSING_FIXES_TAG "$1/{}" \
+		>"$2/{}" 2>&1 || true' "$TREE" "$SERIES_DIR" "$cp_out"
 camel_ok() {
 	python3 - "$1" "$am" <<'PY'
 import re, subprocess, sys
@@ -90,9 +93,11 @@ if [ ${#rst[@]} -gt 0 ] && ! "$py" "$TOP/scripts/rstcheck.py" "$am" base "${rst[
 	fail=1
 fi
 # The experiment kernels' patches apply to the series, the ones make
-# bench alone builds too
+# bench alone builds too (they are written for the 6.1 series)
 nv=0
-for v in "$TOP"/variants/*.patch; do
+variants=()
+[ "$BASE" != 6.1 ] || variants=("$TOP"/variants/*.patch)
+for v in "${variants[@]}"; do
 	nv=$((nv + 1))
 	if ! git -C "$am" apply --check "$v"; then
 		say "lint: variants/${v##*/} does not apply to the series"

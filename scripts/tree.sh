@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Make $TREE a git tree holding the pinned base (tag "base") with the series
-# applied by git am. Re-applies the series when patches/ changed; a tree
-# with commits or edits not exported to patches/ is left as it is (work in
+# applied by git am. Re-applies the series when patches/$BASE/ changed; a tree
+# with commits or edits not exported to patches/$BASE/ is left as it is (work in
 # progress) unless FORCE=1; with TREE_STRICT=1 such a tree is an error.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# patch-ids of the series as committed in patches/
+# patch-ids of the series as committed in patches/$BASE/
 want_ids() {
 	local p
 	for p in $(series_files); do
-		git patch-id --stable <"$TOP/patches/$p" | cut -d' ' -f1
+		git patch-id --stable <"$SERIES_DIR/$p" | cut -d' ' -f1
 	done
 }
 
@@ -25,7 +25,7 @@ have_ids() {
 # rebase), resolve it in $TREE and 'git am --continue' applies the rest.
 apply_series() {
 	local files=()
-	mapfile -t files < <(series_files | sed "s|^|$TOP/patches/|")
+	mapfile -t files < <(series_files | sed "s|^|$SERIES_DIR/|")
 	git -C "$TREE" reset -q --hard base
 	[ ${#files[@]} -gt 0 ] || return 0
 	git -C "$TREE" am -q --whitespace=error-all "${files[@]}" ||
@@ -54,7 +54,7 @@ fi
 
 base_subject=$(git -C "$TREE" log -1 --format=%s base)
 [ "$base_subject" = "$BASE_PKG $BASE_VERSION" ] ||
-	die "$TREE is based on '$base_subject', base.conf wants $BASE_PKG $BASE_VERSION: remove $TREE"
+	die "$TREE is based on '$base_subject', bases/$BASE.conf wants $BASE_PKG $BASE_VERSION: remove $TREE"
 
 edits=$(git -C "$TREE" status --porcelain --untracked-files=no)
 if [ "$(want_ids)" = "$(have_ids)" ] && [ -z "$edits" ]; then
@@ -71,5 +71,5 @@ if [ "${FORCE:-0}" != 1 ]; then
 		exit 0
 	fi
 fi
-say "re-applying patches/series on base"
+say "re-applying patches/$BASE/series on base"
 apply_series

@@ -11,7 +11,8 @@ export BASE
 
 help:           ## list the targets
 	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' Makefile | expand -t 24
-	@echo '  BASE=6.12 makes a target work on the 6.12 series (default: 6.1)'
+	@echo '  BASE=6.12: tree, kernel, quicklint, bisect and export work on the 6.12 series'
+	@echo '  (default: 6.1); make check checks it too (lint-6.12, bisect-6.12)'
 
 deps:           ## install build and test tools from Debian's archive (root)
 	@$(S)/deps.sh
@@ -59,5 +60,7 @@ export:         ## export the commits of the tree back to patches/BASE/
 	@$(S)/export.sh
 
 clean:          ## remove build outputs (keeps the trees and downloads)
-	rm -rf build/obj build/images build/logs build/kselftest build/disks \
-		build/mx-* build/variants build/deb build/6.12/obj build/6.12/bisect/obj
+	for d in build $$(ls bases | sed -n 's|^\(.*\)\.conf$$|build/\1|p' | grep -vx build/6.1); do \
+		rm -rf $$d/obj $$d/bisect/obj $$d/images $$d/logs $$d/kselftest $$d/disks \
+			$$d/mx-* $$d/variants $$d/deb; \
+	done

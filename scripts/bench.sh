@@ -22,6 +22,7 @@
 # runs' ratios are (scripts/bench_compare.py).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+only_61 "make bench"
 
 begin=$(date +%s)
 "$TOP/scripts/kernel.sh"

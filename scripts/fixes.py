@@ -15,8 +15,8 @@ starts "# === Fixes". "check" fails unless:
 - each fix has a Fixes: tag, or names the upstream change that introduced
   the bug with its release ('"subject" (v5.4)') where the base's history
   lacks it; has "Cc: stable@vger.kernel.org"; and, in the 6.1 series
-  (BASE=6.1, the default), says whether 6.12 has the bug ("6.12 has ...",
-  "6.12 does not ...");
+  (its banner starts "# === Fixes of 6.1"), says whether 6.12 has the
+  bug ("6.12 has ...", "6.12 does not ...");
 - each fix applies (git apply --cached, no fuzz) on the base with only the
   earlier fixes it needs.
 It prints which patches are fixes and what each needs.
@@ -74,6 +74,8 @@ class Series:
         self.touched = [set(git(tree, 'diff', '--name-only', f'{c}^', c).stdout.split())
                         for c in self.commits]
         self.nfix = len(self.parts[0][1]) if self.parts[0][0].startswith('Fixes') else 0
+        # the 6.1 series' fixes say whether 6.12 has each bug too
+        self.of61 = bool(re.match(r'Fixes of 6\.1\b', self.parts[0][0]))
         self.diffs = {}
         self.funcs = [self.functions(c) for c in self.commits]
         self.defs = {}
@@ -201,7 +203,7 @@ def check(s):
                        'with its release ("subject" (vX.Y))')
         if not STABLE.search(msg):
             bad.append(f'fix {n + 1}: no "Cc: stable@vger.kernel.org"')
-        if os.environ.get('BASE', '6.1') == '6.1' and not SIX12.search(msg):
+        if s.of61 and not SIX12.search(msg):
             bad.append(f'fix {n + 1}: does not say whether 6.12 has the bug')
     for b in bad:
         print(f'fixes: {b}', file=sys.stderr)

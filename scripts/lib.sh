@@ -9,13 +9,15 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # ($GUESTPKG) are the same for all.
 export BASE=${BASE:-6.1}
 BASE_CONF=$TOP/bases/$BASE.conf
-if [ ! -f "$BASE_CONF" ]; then
+if ! [[ $BASE =~ ^[0-9]+\.[0-9]+$ ]] || [ ! -f "$BASE_CONF" ]; then
 	printf 'error: no base "%s" (bases/%s.conf); the bases: %s\n' "$BASE" "$BASE" \
 		"$(find "$TOP/bases" -name '*.conf' -printf '%f\n' | sed 's/\.conf$//' | sort | tr '\n' ' ')" >&2
 	exit 1
 fi
 SERIES_DIR=$TOP/patches/$BASE
-BUILD_TOP=${BUILD:-$TOP/build}
+# (a script that another started inherits BUILD_TOP, not its BUILD)
+: "${BUILD_TOP:=${BUILD:-$TOP/build}}"
+export BUILD_TOP
 if [ "$BASE" = 6.1 ]; then
 	BUILD=$BUILD_TOP
 else
@@ -59,6 +61,18 @@ fi
 
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# only_61 WHAT: for what only the 6.1 series has yet (its scenarios, tests,
+# benchmark and experiment kernels); the others' checks are in make check
+only_61() {
+	[ "$BASE" = 6.1 ] ||
+		die "$1 is for the 6.1 series only so far; the $BASE series is checked by 'make quicklint bisect BASE=$BASE' (and as lint-$BASE, bisect-$BASE in make check)"
+}
+
+# The bases (bases/*.conf), one a line
+bases() {
+	find "$TOP/bases" -name '*.conf' -printf '%f\n' | sed 's/\.conf$//' | sort
+}
 
 # Run a command quietly; show its output only if it fails.
 quiet() {

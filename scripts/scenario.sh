@@ -11,6 +11,7 @@
 # Exit status 0 when the guest finished; 1 on timeout, a crash or a report.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+only_61 "a scenario"
 
 name=${1:?usage: scenario.sh NAME}
 # nothing of an earlier run may stand for this one, even if this one stops

@@ -436,6 +436,13 @@ class Fixes(unittest.TestCase):
         self.assertIn('fix 2: no "Cc: stable@vger.kernel.org"', err)
         self.assertIn('fix 2: does not say whether 6.12 has the bug', err)
 
+    def test_the_6_12_series_needs_no_6_12_statement(self):
+        msg = 'Fixes: 0123456789ab ("x: y")\nCc: stable@vger.kernel.org\n'
+        rc, err = self.check(self.series([msg, msg, 'feature'],
+                                         banners=('Fixes of 6.12', 'Features')))
+        self.assertEqual(0, rc, err)
+        self.assertNotIn('whether 6.12', err)
+
     def test_named_upstream_change_stands_for_the_tag(self):
         msg = self.MSG.replace('Fixes: 0123456789ab ("x: y")', 'Since "x: y" (v5.4).')
         rc, err = self.check(self.series([self.MSG, msg, 'feature']))

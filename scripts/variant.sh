@@ -12,6 +12,7 @@
 #   variant.sh NAME        after kernel.sh
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+only_61 "an experiment kernel"
 
 name=${1:?usage: variant.sh NAME}
 if [ -f "$TOP/variants/$name.config" ]; then

@@ -17,8 +17,7 @@ export LC_ALL=C
 obj=${1:?usage: debconfig.sh OBJ FRAGMENT}
 frag=${2:?usage: debconfig.sh OBJ FRAGMENT}
 [ -f "$frag" ] || die "no $frag"
-[ -n "${DEBCONFIG_PKG:-}" ] ||
-	die "bases/$BASE.conf pins no Debian configuration (DEBCONFIG_*): no Debian kernel for $BASE_PKG yet"
+need_debconfig
 
 # Debian's config, unpacked once from the verified package
 debian_config() {

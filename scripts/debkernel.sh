@@ -21,8 +21,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: debkernel.sh NAME}
-[ -n "${DEBCONFIG_PKG:-}" ] ||
-	die "bases/$BASE.conf pins no Debian configuration (DEBCONFIG_*): no Debian kernel for $BASE_PKG yet"
+need_debconfig
 frag=$TOP/variants/$name.config
 grep -qx '# base: debian' "$frag" || die "$frag does not say '# base: debian'"
 "$TOP/scripts/tree.sh"

@@ -7,11 +7,15 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # its series. 6.1 builds in $BUILD (build/), as it did alone; another base
 # builds in $BUILD/$BASE. Downloads ($DL) and the guests' Debian packages
 # ($GUESTPKG) are the same for all.
+# The bases (bases/*.conf), one a line
+bases() {
+	find "$TOP/bases" -name '*.conf' -printf '%f\n' | sed 's/\.conf$//' | sort
+}
 export BASE=${BASE:-6.1}
 BASE_CONF=$TOP/bases/$BASE.conf
 if ! [[ $BASE =~ ^[0-9]+\.[0-9]+$ ]] || [ ! -f "$BASE_CONF" ]; then
 	printf 'error: no base "%s" (bases/%s.conf); the bases: %s\n' "$BASE" "$BASE" \
-		"$(find "$TOP/bases" -name '*.conf' -printf '%f\n' | sed 's/\.conf$//' | sort | tr '\n' ' ')" >&2
+		"$(bases | tr '\n' ' ')" >&2
 	exit 1
 fi
 SERIES_DIR=$TOP/patches/$BASE
@@ -69,9 +73,10 @@ only_61() {
 		die "$1 is for the 6.1 series only so far; the $BASE series is checked by 'make quicklint bisect BASE=$BASE' (and as lint-$BASE, bisect-$BASE in make check)"
 }
 
-# The bases (bases/*.conf), one a line
-bases() {
-	find "$TOP/bases" -name '*.conf' -printf '%f\n' | sed 's/\.conf$//' | sort
+# need_debconfig: for the Debian kernel, which needs DEBCONFIG_* pinned
+need_debconfig() {
+	[ -n "${DEBCONFIG_PKG:-}" ] ||
+		die "bases/$BASE.conf pins no Debian configuration (DEBCONFIG_*): no Debian kernel for $BASE_PKG yet"
 }
 
 # Run a command quietly; show its output only if it fails.

@@ -11,6 +11,8 @@
 # matrix, and for each other series (bases/*.conf) lint-BASE and
 # bisect-BASE, are reported like scenarios: their KTAP in $LOGS/NAME.ktap,
 # their status the exit status of their script, no skip allowed.
+# The scenarios whose BASES name another base run on it too, reported as
+# BASE/NAME, from that base's logs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 only_61 "make check (it checks the other series itself)"
@@ -37,11 +39,39 @@ done
 for b in "${others[@]}"; do
 	pseudo+=("lint-$b" "bisect-$b")
 done
+# bases_of SCENARIO: the bases it runs on (its BASES=, 6.1 by default)
+bases_of() {
+	(
+		BASES=(6.1)
+		# shellcheck disable=SC1090 # a scenario's own settings
+		. "$TOP/scenarios/$1.conf" >/dev/null
+		echo "${BASES[*]}"
+	)
+}
+# runs: "BASE NAME" for each scenario run (NAME on BASE)
+runs=()
+for s in "${scenarios[@]}"; do
+	[ -f "$TOP/scenarios/$s.conf" ] || die "no scenario $s (scenarios/$s.conf)"
+	b=$(bases_of "$s") || die "scenarios/$s.conf: cannot read its BASES"
+	for b in $b; do
+		[ -f "$TOP/bases/$b.conf" ] || die "scenarios/$s.conf: BASES names $b, which has no bases/$b.conf"
+		runs+=("$b $s")
+	done
+done
+# logs_of BASE: where a base's scenarios leave their logs
+logs_of() {
+	BASE=$1 bash -c '. "$1/scripts/lib.sh" && echo "$LOGS"' _ "$TOP"
+}
 
 check_start=$(date +%s)
 mkdir -p "$LOGS"
-for p in "${pseudo[@]}" build "${scenarios[@]}"; do
+for p in "${pseudo[@]}" build; do
 	rm -f "$LOGS/$p".{ktap,status,skips,err}
+done
+for r in "${runs[@]}"; do
+	l=$(logs_of "${r% *}")
+	mkdir -p "$l"
+	rm -f "$l/${r#* }".{ktap,status,skips,err}
 done
 
 # step NAME COMMAND...: run a build step, with a line when it starts and
@@ -86,6 +116,22 @@ step selftests "$TOP/scripts/selftests.sh"
 step "image guest" "$TOP/scripts/images.sh" guest
 step "image l1kvm" "$TOP/scripts/images.sh" l1kvm
 step "image kdump" "$TOP/scripts/images.sh" kdump
+
+# each other base's kernel, kselftests and images, for its scenarios
+for b in "${others[@]}"; do
+	want=
+	for r in "${runs[@]}"; do
+		[ "${r% *}" = "$b" ] && want+=" $(sed -n 's/^IMAGE=//p' "$TOP/scenarios/${r#* }.conf")"
+	done
+	[ -n "$want" ] || continue
+	BASE=$b step "kernel $b" "$TOP/scripts/kernel.sh"
+	BASE=$b step "selftests $b" "$TOP/scripts/selftests.sh"
+	BASE=$b step "image guest $b" "$TOP/scripts/images.sh" guest
+	for i in l1kvm kdump; do
+		[[ " $want " == *" $i "* ]] || continue
+		BASE=$b step "image $i $b" "$TOP/scripts/images.sh" "$i"
+	done
+done
 
 # the experiment kernels the scenarios ask for (KERNEL=)
 for v in $(for s in "${scenarios[@]}"; do
@@ -148,25 +194,38 @@ build_checks_pid=$!
 # TCG runs a one-CPU guest on one host thread: run as many as there are
 # cores, the longest first (by their time limits, TIMEOUT=) so that no
 # long one starts last. A line when each scenario starts and ends.
+# by_length: the runs ("BASE NAME") as "TIMEOUT BASE NAME LOGS", longest first
 by_length() {
-	local s t
-	for s in "$@"; do
-		t=$(sed -n 's/^TIMEOUT=\([0-9]*\).*/\1/p' "$TOP/scenarios/$s.conf")
-		printf '%s %s\n' "${t:-120}" "$s"
-	done | sort -k1,1nr -k2,2 | cut -d' ' -f2
+	local r t
+	for r in "${runs[@]}"; do
+		t=$(sed -n 's/^TIMEOUT=\([0-9]*\).*/\1/p' "$TOP/scenarios/${r#* }.conf")
+		printf '%s %s %s\n' "${t:-120}" "$r" "$(logs_of "${r% *}")"
+	done | sort -k1,1nr -k3,3 -k2,2
 }
 # shellcheck disable=SC2016 # $1.. are expanded by the inner sh
-by_length "${scenarios[@]}" |
-	xargs -P "$JOBS" -I{} sh -c '
+by_length |
+	xargs -P "$JOBS" -L1 sh -c '
 		t0=$(date +%s)
-		echo "[check $((t0 - $4))s] scenario $2: start" >&2
-		"$1" "$2" >/dev/null 2>"$3/$2.err"
+		n=$5; [ "$4" = "$6" ] || n=$4/$5
+		echo "[check $((t0 - $2))s] scenario $n: start" >&2
+		BASE=$4 "$1" "$5" >/dev/null 2>"$7/$5.err"
 		t1=$(date +%s)
-		echo "[check $((t1 - $4))s] scenario $2: $(cut -f2 "$3/$2.status" 2>/dev/null || echo "no status"), $((t1 - t0)) s" >&2
-		true' _ "$TOP/scripts/scenario.sh" {} "$LOGS" "$check_start"
-for s in "${scenarios[@]}"; do
-	[ -s "$LOGS/$s.err" ] && sed "s/^/[$s] /" "$LOGS/$s.err" >&2
+		echo "[check $((t1 - $2))s] scenario $n: $(cut -f2 "$7/$5.status" 2>/dev/null || echo "no status"), $((t1 - t0)) s" >&2
+		true' _ "$TOP/scripts/scenario.sh" "$check_start"
+for r in "${runs[@]}"; do
+	l=$(logs_of "${r% *}")
+	n=${r#* }
+	[ "${r% *}" = "$BASE" ] || n=${r% *}/$n
+	[ -s "$l/${r#* }.err" ] && sed "s|^|[$n] |" "$l/${r#* }.err" >&2
 done
 wait "$build_checks_pid" || true
 progress "done; results:"
-exec python3 "$TOP/scripts/ktap.py" "$LOGS" "${pseudo[@]}" "${scenarios[@]}"
+# the scenarios of this base, then each other base's
+args=("$LOGS" "${pseudo[@]}")
+for b in "$BASE" "${others[@]}"; do
+	[ "$b" = "$BASE" ] || args+=("--base=$b:$(logs_of "$b")")
+	for r in "${runs[@]}"; do
+		[ "${r% *}" = "$b" ] && args+=("${r#* }")
+	done
+done
+exec python3 "$TOP/scripts/ktap.py" "${args[@]}"

@@ -7,7 +7,6 @@
 #                      image under /kdump (the crash kernel), the holder
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-only_61 "the guest images"
 
 what=${1:?usage: images.sh guest|l1kvm|kdump}
 mkdir -p "$IMG"

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Summarise the scenarios' KTAP results.
 
-usage: ktap.py LOGDIR SCENARIO...
+usage: ktap.py LOGDIR SCENARIO... [--base=BASE:LOGDIR SCENARIO...]...
 
 For each scenario, reads LOGDIR/NAME.status, LOGDIR/NAME.ktap and
 LOGDIR/NAME.skips, prints a line per test (leaf test points of the nested
 KTAP: a test program's own result line counts only when the program
 printed no test points of its own), then a final line
 "N passed, N failed, N skipped". Exit status 1 when anything failed.
+The scenarios after --base=BASE:LOGDIR are another base's, read from its
+LOGDIR and named "BASE/NAME".
 
 Nothing counts as passed by going missing:
 - every level of the document must run as many tests as its plan ("1..N")
@@ -216,10 +218,24 @@ def summarise(sc, status, ktap, skips, out):
     return count
 
 
+def runs(args):
+    """[(log directory, scenario, name to report)] of the arguments"""
+    logdir, label = args[0], ''
+    out = []
+    for a in args[1:]:
+        if a.startswith('--base='):
+            base, sep, logdir = a[len('--base='):].partition(':')
+            if not (base and sep and logdir):
+                raise SystemExit(f'ktap.py: {a}: not --base=BASE:LOGDIR')
+            label = base + '/'
+        else:
+            out.append((logdir, a, label + a))
+    return out
+
+
 def main(argv, out=sys.stdout):
-    logdir, scenarios = argv[1], argv[2:]
     total = {'pass': 0, 'fail': 0, 'skip': 0}
-    for sc in scenarios:
+    for logdir, sc, name in runs(argv[1:]):
         try:
             with open(f'{logdir}/{sc}.status') as f:
                 status = f.read().split('\t')[1]
@@ -230,7 +246,7 @@ def main(argv, out=sys.stdout):
                 ktap = f.readlines()
         except OSError:
             ktap = []
-        count = summarise(sc, status, ktap, read_skips(f'{logdir}/{sc}.skips'), out)
+        count = summarise(name, status, ktap, read_skips(f'{logdir}/{sc}.skips'), out)
         for k in total:
             total[k] += count[k]
         # what the L0 saw of a pSeries guest (papr_monitor.py): no skips
@@ -239,7 +255,7 @@ def main(argv, out=sys.stdout):
                 papr = f.readlines()
         except OSError:
             continue
-        count = summarise(sc, 'ok', papr, [], out)
+        count = summarise(name, 'ok', papr, [], out)
         for k in total:
             total[k] += count[k]
     print(f"{total['pass']} passed, {total['fail']} failed, {total['skip']} skipped", file=out)

@@ -11,7 +11,6 @@
 # Exit status 0 when the guest finished; 1 on timeout, a crash or a report.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-only_61 "a scenario"
 
 name=${1:?usage: scenario.sh NAME}
 # nothing of an earlier run may stand for this one, even if this one stops
@@ -42,9 +41,13 @@ PAPR_MONITOR=            # pSeries: 0 to trace no TCE call (the benchmarks)
 EXPECTED_REPORTS=()      # kernel reports the scenario causes on purpose: each
                          # a console line, exactly; it must be there (once or
                          # more), and is not a report then
+BASES=(6.1)              # the bases it applies to (bases/*.conf); a
+                         # configuration may set what differs by $BASE
 # shellcheck source=/dev/null
 . "$conf"
 [ -n "$MACHINE" ] || die "$conf sets no MACHINE"
+[[ " ${BASES[*]} " == *" $BASE "* ]] ||
+	die "scenario $name is for the bases ${BASES[*]}, not $BASE (its BASES)"
 # SCENARIO_TESTS: run these tests instead of the scenario's (make run)
 TESTS=${SCENARIO_TESTS:-$TESTS}
 

@@ -229,6 +229,25 @@ class Skips(Case):
         self.assertEqual(run(text, skips='t\tknown\n')[0], 0)
 
 
+class Bases(unittest.TestCase):
+    def test_another_base_is_read_from_its_logs_and_named(self):
+        with tempfile.TemporaryDirectory() as d:
+            for sub, text in (('a', GOOD), ('b', GOOD.replace('  ok 1 c', '  not ok 1 c'))):
+                os.mkdir(f'{d}/{sub}')
+                with open(f'{d}/{sub}/sc.status', 'w') as f:
+                    f.write('sc\tok\t1s\n')
+                with open(f'{d}/{sub}/sc.ktap', 'w') as f:
+                    f.write(text)
+            out = io.StringIO()
+            rc = ktap.main(['ktap.py', f'{d}/a', 'sc', f'--base=6.12:{d}/b', 'sc'], out)
+        lines = out.getvalue().splitlines()
+        self.assertEqual(rc, 1)
+        self.assertIn('PASS  sc: prog2: c', lines)
+        self.assertIn('FAIL  6.12/sc: prog2: c', lines)
+
+    def test_malformed_base_refused(self):
+        with self.assertRaises(SystemExit):
+            ktap.main(['ktap.py', '/nonexistent', '--base=6.12', 'sc'], io.StringIO())
 CLEAN_TRACE = """\
 1@1.000001:spapr_iommu_ddw_remove liobn=0x80000100
 1@1.000002:spapr_iommu_ddw_create buid=0x800000020000001 addr=0x0, page size=0x10000, requested=0x10000000, start addr=0x800000000000000, liobn=0x80000101

@@ -9,7 +9,6 @@
 # read and wrote on the disk, how fast.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-only_61 "make run"
 
 "$TOP/scripts/kernel.sh"
 "$TOP/scripts/selftests.sh"

@@ -38,6 +38,12 @@ kvm_tce_stats() {
 	done | awk '{ s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
 }
 
+# how many there are: 6.1's series counts real mode too (tce_*_real)
+case $(uname -r) in
+6.1.*) tce_counters=9 ;;
+*) tce_counters=6 ;;
+esac
+
 # stats_start FILE: sample them into FILE every 0.2 s until stats_stop,
 # and the L1's interrupt counts of VFIO devices into FILE.irq;
 # the VM's debugfs directory goes with it, so they are read while it runs
@@ -47,8 +53,8 @@ stats_start() {
 	(
 		while :; do
 			kvm_tce_stats >"$1.new"
-			# all nine counters, not a VM's half-removed directory
-			[ "$(wc -l <"$1.new")" -ge 9 ] && mv "$1.new" "$1"
+			# every counter, not a VM's half-removed directory
+			[ "$(wc -l <"$1.new")" -ge "$tce_counters" ] && mv "$1.new" "$1"
 			# and the L1's interrupts of the device (vfio-msix, -intx)
 			grep vfio /proc/interrupts >"$1.irq.new" && mv "$1.irq.new" "$1.irq"
 			sleep 0.2

@@ -11,7 +11,7 @@ export BASE
 
 help:           ## list the targets
 	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' Makefile | expand -t 24
-	@echo '  BASE=6.12: tree, kernel, quicklint, bisect and export work on the 6.12 series'
+	@echo '  BASE=6.12: tree, kernel, quicklint, bisect, export and run work on the 6.12 series'
 	@echo '  (default: 6.1); make check checks it too (lint-6.12, bisect-6.12)'
 
 deps:           ## install build and test tools from Debian's archive (root)

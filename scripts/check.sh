@@ -202,16 +202,18 @@ by_length() {
 		printf '%s %s %s\n' "${t:-120}" "$r" "$(logs_of "${r% *}")"
 	done | sort -k1,1nr -k3,3 -k2,2
 }
+# (the inner sh: $1 scenario.sh, $2 the start, $3 this base; then a line
+# of by_length: $4 TIMEOUT, $5 BASE, $6 NAME, $7 LOGS)
 # shellcheck disable=SC2016 # $1.. are expanded by the inner sh
 by_length |
 	xargs -P "$JOBS" -L1 sh -c '
 		t0=$(date +%s)
-		n=$5; [ "$4" = "$6" ] || n=$4/$5
+		n=$6; [ "$5" = "$3" ] || n=$5/$6
 		echo "[check $((t0 - $2))s] scenario $n: start" >&2
-		BASE=$4 "$1" "$5" >/dev/null 2>"$7/$5.err"
+		BASE=$5 "$1" "$6" >/dev/null 2>"$7/$6.err"
 		t1=$(date +%s)
-		echo "[check $((t1 - $2))s] scenario $n: $(cut -f2 "$7/$5.status" 2>/dev/null || echo "no status"), $((t1 - t0)) s" >&2
-		true' _ "$TOP/scripts/scenario.sh" "$check_start"
+		echo "[check $((t1 - $2))s] scenario $n: $(cut -f2 "$7/$6.status" 2>/dev/null || echo "no status"), $((t1 - t0)) s" >&2
+		true' _ "$TOP/scripts/scenario.sh" "$check_start" "$BASE"
 for r in "${runs[@]}"; do
 	l=$(logs_of "${r% *}")
 	n=${r#* }

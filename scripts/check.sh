@@ -44,7 +44,7 @@ bases_of() {
 	(
 		BASES=(6.1)
 		# shellcheck disable=SC1090 # a scenario's own settings
-		. "$TOP/scenarios/$1.conf" >/dev/null
+		. "$TOP/scenarios/$1.conf" >/dev/null || exit 1
 		echo "${BASES[*]}"
 	)
 }
@@ -194,26 +194,28 @@ build_checks_pid=$!
 # TCG runs a one-CPU guest on one host thread: run as many as there are
 # cores, the longest first (by their time limits, TIMEOUT=) so that no
 # long one starts last. A line when each scenario starts and ends.
-# by_length: the runs ("BASE NAME") as "TIMEOUT BASE NAME LOGS", longest first
+# by_length: the runs ("BASE NAME") as "TIMEOUT BASE NAME", longest first
 by_length() {
 	local r t
 	for r in "${runs[@]}"; do
 		t=$(sed -n 's/^TIMEOUT=\([0-9]*\).*/\1/p' "$TOP/scenarios/${r#* }.conf")
-		printf '%s %s %s\n' "${t:-120}" "$r" "$(logs_of "${r% *}")"
+		printf '%s %s\n' "${t:-120}" "$r"
 	done | sort -k1,1nr -k3,3 -k2,2
 }
-# (the inner sh: $1 scenario.sh, $2 the start, $3 this base; then a line
-# of by_length: $4 TIMEOUT, $5 BASE, $6 NAME, $7 LOGS)
+# (the inner sh: $1 scenario.sh, $2 lib.sh, $3 the start, $4 this base;
+# then a line of by_length: $5 TIMEOUT, $6 BASE, $7 NAME. No path is in
+# the lines xargs splits.)
 # shellcheck disable=SC2016 # $1.. are expanded by the inner sh
 by_length |
 	xargs -P "$JOBS" -L1 sh -c '
 		t0=$(date +%s)
-		n=$6; [ "$5" = "$3" ] || n=$5/$6
-		echo "[check $((t0 - $2))s] scenario $n: start" >&2
-		BASE=$5 "$1" "$6" >/dev/null 2>"$7/$6.err"
+		n=$7; [ "$6" = "$4" ] || n=$6/$7
+		l=$(BASE=$6 bash -c ". \"\$1\" && echo \"\$LOGS\"" _ "$2")
+		echo "[check $((t0 - $3))s] scenario $n: start" >&2
+		BASE=$6 "$1" "$7" >/dev/null 2>"$l/$7.err"
 		t1=$(date +%s)
-		echo "[check $((t1 - $2))s] scenario $n: $(cut -f2 "$7/$6.status" 2>/dev/null || echo "no status"), $((t1 - t0)) s" >&2
-		true' _ "$TOP/scripts/scenario.sh" "$check_start" "$BASE"
+		echo "[check $((t1 - $3))s] scenario $n: $(cut -f2 "$l/$7.status" 2>/dev/null || echo "no status"), $((t1 - t0)) s" >&2
+		true' _ "$TOP/scripts/scenario.sh" "$TOP/scripts/lib.sh" "$check_start" "$BASE"
 for r in "${runs[@]}"; do
 	l=$(logs_of "${r% *}")
 	n=${r#* }

@@ -18,8 +18,8 @@ Nothing counts as passed by going missing:
 - a scenario whose status is not "ok" (it did not finish, its console has
   kernel reports, or it has no status at all) is one more failed point;
 - LOGDIR/NAME.papr.ktap, where scenario.sh left one (pSeries guests: the
-  L0's view of their TCE and DDW calls, papr_monitor.py), counts too,
-  with no skip allowed;
+  L0's view of their TCE and DDW calls, papr_monitor.py, or its skip
+  where the L0 did not trace), counts too, under the same declared skips;
 - a skip counts as skipped only when NAME.skips declares it (lines
   "GLOB<TAB>why", GLOB matched with fnmatch against the point's name
   without the scenario); any other skip fails. A declared skip that did
@@ -190,12 +190,14 @@ def read_skips(path):
     return out
 
 
-def summarise(sc, status, ktap, skips, out):
+def summarise(sc, status, ktap, skips, out, used=None):
     """Count one scenario's results; print its lines to out. Returns a
-    dict of counts."""
+    dict of counts. With @used (a set), the skips used are added to it and
+    the unused ones are left for the caller to note."""
     count = {'pass': 0, 'fail': 0, 'skip': 0}
     word = {'pass': 'PASS', 'fail': 'FAIL', 'skip': 'SKIP'}
-    used = set()
+    noting = used is None
+    used = set() if used is None else used
     for name, st, why, notes in leaves(parse(ktap)):
         if st == 'skip':
             hit = [i for i, (g, _) in enumerate(skips) if fnmatch.fnmatchcase(name, g)]
@@ -209,13 +211,18 @@ def summarise(sc, status, ktap, skips, out):
         print(f'{word[st]}  {sc}: {name}' + (f'  ({why})' if why and st != 'pass' else ''), file=out)
         for n in notes:
             print(f'      # {n}', file=out)
-    for i, (g, why) in enumerate(skips):
-        if i not in used:
-            print(f'NOTE  {sc}: declared skip did not happen: {g}  ({why})', file=out)
+    if noting:
+        note_unused(sc, skips, used, out)
     if status != 'ok':
         count['fail'] += 1
         print(f'FAIL  {sc}: scenario ({status})', file=out)
     return count
+
+
+def note_unused(sc, skips, used, out):
+    for i, (g, why) in enumerate(skips):
+        if i not in used:
+            print(f'NOTE  {sc}: declared skip did not happen: {g}  ({why})', file=out)
 
 
 def runs(args):
@@ -246,18 +253,23 @@ def main(argv, out=sys.stdout):
                 ktap = f.readlines()
         except OSError:
             ktap = []
-        count = summarise(name, status, ktap, read_skips(f'{logdir}/{sc}.skips'), out)
+        skips = read_skips(f'{logdir}/{sc}.skips')
+        used = set()
+        count = summarise(name, status, ktap, skips, out, used)
         for k in total:
             total[k] += count[k]
-        # what the L0 saw of a pSeries guest (papr_monitor.py): no skips
+        # what the L0 saw of a pSeries guest (papr_monitor.py); skipped
+        # only where the scenario declares it (an untraced scenario)
         try:
             with open(f'{logdir}/{sc}.papr.ktap') as f:
                 papr = f.readlines()
         except OSError:
-            continue
-        count = summarise(name, 'ok', papr, [], out)
-        for k in total:
-            total[k] += count[k]
+            papr = None
+        if papr is not None:
+            count = summarise(name, 'ok', papr, skips, out, used)
+            for k in total:
+                total[k] += count[k]
+        note_unused(name, skips, used, out)
     print(f"{total['pass']} passed, {total['fail']} failed, {total['skip']} skipped", file=out)
     return 1 if total['fail'] else 0
 

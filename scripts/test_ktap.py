@@ -245,9 +245,34 @@ class Bases(unittest.TestCase):
         self.assertIn('PASS  sc: prog2: c', lines)
         self.assertIn('FAIL  6.12/sc: prog2: c', lines)
 
+    def test_another_base_without_status_fails(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(f'{d}/b')
+            out = io.StringIO()
+            rc = ktap.main(['ktap.py', d, f'--base=6.12:{d}/b', 'sc'], out)
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL  6.12/sc: scenario (not run (no status))',
+                      out.getvalue().splitlines())
+
+    def test_untraced_papr_must_be_declared(self):
+        untraced = 'TAP version 13\n1..1\nok 1 papr_monitor # SKIP the L0 traced nothing\n'
+        for skips, rc_want in (('', 1), ('papr_monitor\twhy\n', 0)):
+            with tempfile.TemporaryDirectory() as d:
+                for f, text in (('sc.status', 'sc\tok\t1s\n'), ('sc.ktap', GOOD),
+                                ('sc.papr.ktap', untraced), ('sc.skips', skips)):
+                    with open(f'{d}/{f}', 'w') as fh:
+                        fh.write(text)
+                out = io.StringIO()
+                rc = ktap.main(['ktap.py', d, 'sc'], out)
+            lines = out.getvalue().splitlines()
+            self.assertEqual(rc, rc_want, lines)
+            self.assertFalse([x for x in lines if x.startswith('NOTE')], lines)
+
     def test_malformed_base_refused(self):
         with self.assertRaises(SystemExit):
             ktap.main(['ktap.py', '/nonexistent', '--base=6.12', 'sc'], io.StringIO())
+
+
 CLEAN_TRACE = """\
 1@1.000001:spapr_iommu_ddw_remove liobn=0x80000100
 1@1.000002:spapr_iommu_ddw_create buid=0x800000020000001 addr=0x0, page size=0x10000, requested=0x10000000, start addr=0x800000000000000, liobn=0x80000101

@@ -266,11 +266,14 @@ sleep 1
 got=$(dd if=/dev/nvme0n1 bs=512 count=1 iflag=direct 2>/dev/null | head -c ${#t_disk_marker})
 ktap_check host_reads_disk_again "read '$got'" test "$got" = "$t_disk_marker"
 # a TCE the hypervisor refused: the L1's copy and L0's table disagree
-# (a pSeries L1's message; a PowerNV L1 writes its tables itself)
-if grep -q '^platform.*pSeries' /proc/cpuinfo; then
+# (a pSeries L1's message, which 6.1's series prints and 6.12 does not;
+# a PowerNV L1 writes its tables itself)
+if ! grep -q '^platform.*pSeries' /proc/cpuinfo; then
+	ktap_skip l0_took_every_tce "PowerNV: no L0 hypervisor holds the TCE tables"
+elif ! uname -r | grep -q '^6\.1\.'; then
+	ktap_skip l0_took_every_tce "$(uname -r) reports no refused TCE write"
+else
 	bad=$(dmesg | grep -c 'TCEs at .* failed')
 	ktap_check l0_took_every_tce "$bad TCE writes to L0 failed" test "$bad" = 0
-else
-	ktap_skip l0_took_every_tce "PowerNV: no L0 hypervisor holds the TCE tables"
 fi
 ktap_exit

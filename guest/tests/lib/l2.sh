@@ -38,11 +38,12 @@ kvm_tce_stats() {
 	done | awk '{ s[$1] += $2 } END { for (k in s) print k, s[k] }' | sort
 }
 
-# how many there are: 6.1's series counts real mode too (tce_*_real)
-case $(uname -r) in
-6.1.*) tce_counters=9 ;;
-*) tce_counters=6 ;;
-esac
+# how many there are (6.1's series counts real mode too): KVM has a
+# top-level debugfs file for each, VM or none
+tce_counters=0
+for f in /sys/kernel/debug/kvm/tce_*; do
+	[ -f "$f" ] && tce_counters=$((tce_counters + 1))
+done
 
 # stats_start FILE: sample them into FILE every 0.2 s until stats_stop,
 # and the L1's interrupt counts of VFIO devices into FILE.irq;

@@ -8,9 +8,11 @@
 #   check.sh [SCENARIO...]     default: all of scenarios/*.conf
 #
 # The pseudo-scenarios harness (ktap.py's unit tests), bisect, sparse and
-# matrix, and for each other series (bases/*.conf) lint-BASE and
-# bisect-BASE, are reported like scenarios: their KTAP in $LOGS/NAME.ktap,
-# their status the exit status of their script, no skip allowed.
+# matrix, and for each other series (bases/*.conf) lint-BASE,
+# bisect-BASE, sparse-BASE and matrix-BASE, are reported like scenarios:
+# their KTAP in $LOGS/NAME.ktap, their status the exit status of their
+# script, no skip allowed but the Debian kernel's configuration in the
+# matrix of a base that pins no Debian configuration.
 # The scenarios whose BASES name another base run on it too, reported as
 # BASE/NAME, from that base's logs.
 set -euo pipefail
@@ -37,7 +39,7 @@ for b in $(bases); do
 	[ "$b" = "$BASE" ] || others+=("$b")
 done
 for b in "${others[@]}"; do
-	pseudo+=("lint-$b" "bisect-$b")
+	pseudo+=("lint-$b" "bisect-$b" "sparse-$b" "matrix-$b")
 done
 # bases_of SCENARIO: the bases it runs on (its BASES=, 6.1 by default)
 bases_of() {
@@ -133,12 +135,16 @@ for b in "${others[@]}"; do
 	done
 done
 
-# the experiment kernels the scenarios ask for (KERNEL=)
-for v in $(for s in "${scenarios[@]}"; do
-	sed -n 's/^KERNEL=//p' "$TOP/scenarios/$s.conf"
-done | sort -u); do
-	step "variant $v" "$TOP/scripts/variant.sh" "$v"
-done
+# the experiment kernels the scenarios ask for (KERNEL=), on each base
+# they run on ("BASE NAME")
+while read -r b v; do
+	n="variant $v"
+	[ "$b" = "$BASE" ] || n+=" $b"
+	BASE=$b step "$n" "$TOP/scripts/variant.sh" "$v"
+done < <(for r in "${runs[@]}"; do
+	v=$(sed -n 's/^KERNEL=//p' "$TOP/scenarios/${r#* }.conf")
+	[ -z "$v" ] || echo "${r% *} $v"
+done | sort -u)
 
 # The build checks: every patch builds (one test point per patch); sparse
 # (C=2) and W=1 add no warning over the base (one test point); the
@@ -151,7 +157,7 @@ sparse_ktap() {
 		printf 'TAP version 13\n1..1\nok 1 no_new_sparse_or_w1_warnings\n'
 	else
 		printf 'TAP version 13\n1..1\nnot ok 1 no_new_sparse_or_w1_warnings # see %s\n' \
-			"$LOGS/sparse.err"
+			"$LOGS/$1.err"
 		return 1
 	fi
 }
@@ -177,7 +183,7 @@ build_checks() {
 	local b
 	renice -n 19 -p "$BASHPID" >/dev/null
 	pseudo bisect "$TOP/scripts/bisect.sh"
-	pseudo sparse sparse_ktap
+	pseudo sparse sparse_ktap sparse
 	pseudo matrix "$TOP/scripts/matrix.sh"
 	for b in "${others[@]}"; do
 		BASE=$b pseudo "lint-$b" lint_ktap
@@ -185,6 +191,18 @@ build_checks() {
 			BASE=$b pseudo "bisect-$b" bisect_base
 		else
 			BASE=$b pseudo "bisect-$b" not_run "lint-$b failed"
+		fi
+		# (sparse.sh reuses bisect.sh's tree and objects)
+		if [ "$(cut -f2 "$LOGS/bisect-$b.status")" = ok ]; then
+			BASE=$b pseudo "sparse-$b" sparse_ktap "sparse-$b"
+		else
+			BASE=$b pseudo "sparse-$b" not_run "bisect-$b failed"
+		fi
+		BASE=$b pseudo "matrix-$b" "$TOP/scripts/matrix.sh"
+		# the one skip a base without a pinned Debian configuration has
+		if ! BASE=$b bash -c '. "$1" && [ -n "${DEBCONFIG_PKG:-}" ]' _ "$TOP/scripts/lib.sh"; then
+			printf 'config_debian-ppc64el\tno Debian configuration of %s is pinned (none in the archive)\n' \
+				"$b" >"$LOGS/matrix-$b.skips"
 		fi
 	done
 }

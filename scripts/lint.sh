@@ -93,14 +93,21 @@ if [ ${#rst[@]} -gt 0 ] && ! "$py" "$TOP/scripts/rstcheck.py" "$am" base "${rst[
 	fail=1
 fi
 # The experiment kernels' patches apply to the series, the ones make
-# bench alone builds too (they are written for the 6.1 series)
+# bench alone builds too (variants/*.patch for 6.1, variants/BASE/*.patch
+# for another base)
 nv=0
-variants=()
-[ "$BASE" != 6.1 ] || variants=("$TOP"/variants/*.patch)
+if [ "$BASE" = 6.1 ]; then
+	vdir=$TOP/variants
+else
+	vdir=$TOP/variants/$BASE
+fi
+shopt -s nullglob
+variants=("$vdir"/*.patch)
+shopt -u nullglob
 for v in "${variants[@]}"; do
 	nv=$((nv + 1))
 	if ! git -C "$am" apply --check "$v"; then
-		say "lint: variants/${v##*/} does not apply to the series"
+		say "lint: ${v#"$TOP"/} does not apply to the series"
 		fail=1
 	fi
 done

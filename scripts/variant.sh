@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Build an experiment kernel: the series (the commit build/linux is at)
 # with variants/NAME.patch on top, for the scenarios that say KERNEL=NAME.
+# The 6.1 series' variants are variants/NAME.patch, another base's
+# variants/BASE/NAME.patch (each written for its base's code). The
+# variant "unpatched" is the base without the series, in the series'
+# configuration (the benchmarks' reference).
 # It is built in the per-patch worktree (bisect/linux, bisect/obj), where
 # only what the patch touches is compiled again, and the worktree is left
 # clean; the kernel goes to build/variants/NAME/vmlinux.
@@ -12,18 +16,22 @@
 #   variant.sh NAME        after kernel.sh
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-only_61 "an experiment kernel"
-
 name=${1:?usage: variant.sh NAME}
-if [ -f "$TOP/variants/$name.config" ]; then
+if [ "$BASE" = 6.1 ]; then
+	vdir=$TOP/variants
+else
+	vdir=$TOP/variants/$BASE
+fi
+if [ "$BASE" = 6.1 ] && [ -f "$vdir/$name.config" ]; then
 	# Debian's configuration instead of configs/*.config
 	if grep -qx '# base: debian' "$TOP/variants/$name.config"; then
 		exec "$TOP/scripts/debkernel.sh" "$name"
 	fi
 	KVARIANT=$name exec "$TOP/scripts/kernel.sh"
 fi
-patch=$TOP/variants/$name.patch
-[ -f "$patch" ] || die "no variant $name (variants/$name.patch)"
+patch=$vdir/$name.patch
+[ "$name" = unpatched ] || [ -f "$patch" ] ||
+	die "no variant $name for $BASE (${patch#"$TOP"/})"
 [ -f "$OBJ/.config" ] || die "no $OBJ/.config: run scripts/kernel.sh first"
 wt=$BISECT_TREE
 if [ ! -e "$wt/.git" ]; then
@@ -32,8 +40,12 @@ if [ ! -e "$wt/.git" ]; then
 	git -C "$TREE" worktree add -q --detach "$wt" base
 fi
 mkdir -p "$BISECT_OBJ" "$BUILD/variants/$name"
-git -C "$wt" checkout -q -f --detach "$(git -C "$TREE" rev-parse HEAD)"
-git -C "$wt" apply "$patch" || die "variants/$name.patch does not apply"
+if [ "$name" = unpatched ]; then
+	git -C "$wt" checkout -q -f --detach base
+else
+	git -C "$wt" checkout -q -f --detach "$(git -C "$TREE" rev-parse HEAD)"
+	git -C "$wt" apply "$patch" || die "${patch#"$TOP"/} does not apply"
+fi
 log=$BUILD/variants/$name/build.log
 cp "$OBJ/.config" "$BISECT_OBJ/.config"
 say "building the $name kernel (log: $log)"

@@ -15,6 +15,11 @@ spread (min..max), and the ratio against the goal of the issue. A scenario with 
 and virt (POWER8: the real mode handlers on, off) gets a table of its own:
 real mode against virtual mode against QEMU. Writes OUTDIR/results.md and,
 when matplotlib is there, OUTDIR/bench.png.
+
+  bench_report.py --versus LOGS OUTDIR LABEL SERIES BASE
+
+Another base's benchmark: the L2 scenario SERIES (the series) against
+BASE (the base kernel unpatched), per L2 run, in OUTDIR/results.md.
 """
 import math
 import os
@@ -36,10 +41,14 @@ def scenario_ok(logs, scenario):
         not re.search(r"^\s*not ok ", ktap, re.M)
 
 
-def runs(logs, scenario):
+def runs(logs, scenario, failed_too=False):
+    """The '# BENCH' lines of a scenario that passed (@failed_too: of one
+    that did not, too: an unpatched base fails what its bugs fail)"""
     out = []
     path = os.path.join(logs, scenario + ".ktap")
-    if not scenario_ok(logs, scenario):
+    if not failed_too and not scenario_ok(logs, scenario):
+        return out
+    if not os.path.exists(path):
         return out
     for line in open(path, encoding="utf-8", errors="replace"):
         line = line.strip()
@@ -324,7 +333,60 @@ def hotpath_table(logs, scenarios, nohot):
     return md
 
 
+def versus_table(logs, series, base, label):
+    """Another base's benchmark: the pSeries L2 run (bench_l2) on its
+    series (@series) against the base unpatched (@base), per L2 run (the
+    unpatched base counts none of the L2's hcalls: no statistics there),
+    in each mode: the L1's calls to L0 and the L2's boot"""
+    rs = {"series": runs(logs, series), "base": runs(logs, base, True)}
+    md = ["| per L2 run, median (min..max) | TCE hcalls of the L2 | %s | %s with the series | series / %s |"
+          % (label, label, label),
+          "|---|---|---|---|---|"]
+    rows = [("L0 H_GET_TCE", lambda r: num(r.get("l0_get")), "%.0f"),
+            ("L0 H_PUT_TCE", lambda r: num(r.get("l0_put")), "%.0f"),
+            ("L0 H_PUT_TCE_INDIRECT", lambda r: num(r.get("l0_indirect")), "%.0f"),
+            ("L0 H_STUFF_TCE", lambda r: num(r.get("l0_stuff")), "%.0f"),
+            ("L2 disk ready after boot (s)", ready, "%.2f")]
+    for mode, who in (("accel", "in KVM"), ("control", "in QEMU")):
+        for name, f, fmt in rows:
+            cell = {}
+            med = {}
+            for k in ("base", "series"):
+                vals = [f(r) for r in rs[k] if r.get("mode") == mode]
+                cell[k], med[k] = summary([v for v in vals if v is not None], fmt)
+            ratio = "-"
+            if med["base"] and med["series"] is not None:
+                ratio = "%.4g" % (med["series"] / med["base"])
+            md.append("| %s | %s | %s | %s | %s |" % (name, who, cell["base"],
+                                                    cell["series"], ratio))
+    # what an L2 hcall costs with the series (the L2's hcalls are counted
+    # by its statistics only)
+    md.append("")
+    for name, key, hcall in (("L0 calls per L2 H_PUT_TCE_INDIRECT", "l0_map", "indirect"),
+                             ("L0 H_STUFF_TCE per L2 H_STUFF_TCE", "l0_unmap", "stuff")):
+        for window in ("noddw", "ddw"):
+            v, _ = summary(values(rs["series"], "accel", window, per_l2(key, hcall)), "%.2f")
+            md.append("- %s with the series, KVM handling them, %s: %s"
+                      % (name, "32-bit window" if window == "noddw" else "DDW", v))
+    if not scenario_ok(logs, base):
+        md.append("- %s failed test points (its bugs): its numbers are of what it did" % base)
+    for sc, k in ((series, "series"), (base, "base")):
+        if not rs[k]:
+            md.append("- no results of %s (a failed test point, or no run): see its .ktap" % sc)
+    return md
+
+
 def main():
+    if sys.argv[1] == "--versus":
+        # --versus LOGS OUTDIR LABEL SERIES_SCENARIO BASE_SCENARIO
+        logs, outdir, label, series, base = sys.argv[2:7]
+        md = versus_table(logs, series, base, label)
+        os.makedirs(outdir, exist_ok=True)
+        text = "\n".join(md) + "\n"
+        with open(os.path.join(outdir, "results.md"), "w") as f:
+            f.write(text)
+        print(text, end="")
+        return
     logs, outdir, scenarios = sys.argv[1], sys.argv[2], sys.argv[3:]
     rows = []
     plot = []

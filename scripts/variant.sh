@@ -2,7 +2,8 @@
 # Build an experiment kernel: the series (the commit build/linux is at)
 # with variants/NAME.patch on top, for the scenarios that say KERNEL=NAME.
 # The 6.1 series' variants are variants/NAME.patch, another base's
-# variants/BASE/NAME.patch (each written for its base's code). The
+# variants/BASE/NAME.patch (each written for its base's code); a
+# configuration, variants/NAME.config, is every base's. The
 # variant "unpatched" is the base without the series, in the series'
 # configuration (the benchmarks' reference).
 # It is built in the per-patch worktree (bisect/linux, bisect/obj), where
@@ -22,7 +23,8 @@ if [ "$BASE" = 6.1 ]; then
 else
 	vdir=$TOP/variants/$BASE
 fi
-if [ "$BASE" = 6.1 ] && [ -f "$vdir/$name.config" ]; then
+# (a configuration is any base's: variants/NAME.config)
+if [ -f "$TOP/variants/$name.config" ]; then
 	# Debian's configuration instead of configs/*.config
 	if grep -qx '# base: debian' "$TOP/variants/$name.config"; then
 		exec "$TOP/scripts/debkernel.sh" "$name"

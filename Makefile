@@ -11,8 +11,9 @@ export BASE
 
 help:           ## list the targets
 	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  make \1\t\2/p' Makefile | expand -t 24
-	@echo '  BASE=6.12: tree, kernel, quicklint, bisect, export and run work on the 6.12 series'
-	@echo '  (default: 6.1); make check checks it too (lint-6.12, bisect-6.12)'
+	@echo '  BASE=6.12: tree, kernel, quicklint, bisect, matrix, export, run and bench work on'
+	@echo '  the 6.12 series (default: 6.1); make check checks it too (lint-6.12, bisect-6.12,'
+	@echo '  sparse-6.12, matrix-6.12 and the scenarios whose BASES name 6.12)'
 
 deps:           ## install build and test tools from Debian's archive (root)
 	@$(S)/deps.sh

@@ -22,12 +22,19 @@
 # runs' ratios are (scripts/bench_compare.py).
 #
 # For another base (make bench BASE=6.12): the series against its base
-# unpatched (scripts/variant.sh unpatched, the series' configuration), the
-# pSeries L2 benchmark on each (bench/bench-pseries-BASE*.conf, side by
-# side: under -icount their numbers do not depend on the host's load);
-# its table in build/BASE/bench/results.md.
+# unpatched (scripts/variant.sh unpatched, the series' configuration) as
+# the L1 host, the pSeries L2 benchmark on each (bench/bench-pseries-BASE
+# and -BASE-unpatched.conf, side by side: under -icount their numbers do
+# not depend on the host's load; the L2 guest runs the series' kernel in
+# both); its table in build/BASE/bench/results.md (no comparison with
+# the run before).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+if [ "$BASE" != 6.1 ]; then
+	for s in "bench-pseries-$BASE" "bench-pseries-$BASE-unpatched"; do
+		[ -f "$TOP/bench/$s.conf" ] || die "no bench/$s.conf: no benchmark for $BASE"
+	done
+fi
 
 begin=$(date +%s)
 "$TOP/scripts/kernel.sh"
@@ -83,7 +90,6 @@ bench() {
 if [ "$BASE" != 6.1 ]; then
 	pids=()
 	for s in "bench-pseries-$BASE" "bench-pseries-$BASE-unpatched"; do
-		[ -f "$TOP/bench/$s.conf" ] || die "no bench/$s.conf: no benchmark for $BASE"
 		bench "$s" &
 		pids+=($!)
 	done

@@ -339,8 +339,8 @@ def versus_table(logs, series, base, label):
     unpatched base counts none of the L2's hcalls: no statistics there),
     in each mode: the L1's calls to L0 and the L2's boot"""
     rs = {"series": runs(logs, series), "base": runs(logs, base, True)}
-    md = ["| per L2 run, median (min..max) | TCE hcalls of the L2 | %s | %s with the series | series / %s |"
-          % (label, label, label),
+    md = ["| per L2 run, median (min..max) | TCE hcalls of the L2 | L1 on %s | L1 on %s with the series | series / base |"
+          % (label, label),
           "|---|---|---|---|---|"]
     rows = [("L0 H_GET_TCE", lambda r: num(r.get("l0_get")), "%.0f"),
             ("L0 H_PUT_TCE", lambda r: num(r.get("l0_put")), "%.0f"),
@@ -368,6 +368,7 @@ def versus_table(logs, series, base, label):
             v, _ = summary(values(rs["series"], "accel", window, per_l2(key, hcall)), "%.2f")
             md.append("- %s with the series, KVM handling them, %s: %s"
                       % (name, "32-bit window" if window == "noddw" else "DDW", v))
+    md.append("- the L2 guest runs the series' kernel under both L1s")
     if not scenario_ok(logs, base):
         md.append("- %s failed test points (its bugs): its numbers are of what it did" % base)
     for sc, k in ((series, "series"), (base, "base")):

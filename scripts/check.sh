@@ -31,9 +31,10 @@ else
 	done
 fi
 pseudo=(harness bisect sparse matrix)
-# The series of the other bases (bases/*.conf): as far as their gate goes
-# today, each a pseudo-scenario: git am, checkpatch --strict and the fixes'
-# tags (lint-BASE), every patch builds (bisect-BASE)
+# The series of the other bases (bases/*.conf), each a pseudo-scenario:
+# git am, checkpatch --strict and the fixes' tags (lint-BASE), every patch
+# builds (bisect-BASE), sparse and W=1 (sparse-BASE), the configuration
+# matrix (matrix-BASE)
 others=()
 for b in $(bases); do
 	[ "$b" = "$BASE" ] || others+=("$b")
@@ -137,11 +138,12 @@ done
 
 # the experiment kernels the scenarios ask for (KERNEL=), on each base
 # they run on ("BASE NAME")
-while read -r b v; do
+# (the list on fd 3: what the steps run must not read it)
+while read -r -u3 b v; do
 	n="variant $v"
 	[ "$b" = "$BASE" ] || n+=" $b"
 	BASE=$b step "$n" "$TOP/scripts/variant.sh" "$v"
-done < <(for r in "${runs[@]}"; do
+done 3< <(for r in "${runs[@]}"; do
 	v=$(sed -n 's/^KERNEL=//p' "$TOP/scenarios/${r#* }.conf")
 	[ -z "$v" ] || echo "${r% *} $v"
 done | sort -u)
@@ -199,10 +201,15 @@ build_checks() {
 			BASE=$b pseudo "sparse-$b" not_run "bisect-$b failed"
 		fi
 		BASE=$b pseudo "matrix-$b" "$TOP/scripts/matrix.sh"
-		# the one skip a base without a pinned Debian configuration has
+		# the skips of a base without a pinned Debian configuration:
+		# the configurations built as the Debian kernel (matrix.sh)
 		if ! BASE=$b bash -c '. "$1" && [ -n "${DEBCONFIG_PKG:-}" ]' _ "$TOP/scripts/lib.sh"; then
-			printf 'config_debian-ppc64el\tno Debian configuration of %s is pinned (none in the archive)\n' \
-				"$b" >"$LOGS/matrix-$b.skips"
+			grep -l '^# build: variant' "$TOP"/configs/matrix/*.config |
+				while read -r f; do
+					f=${f##*/}
+					printf 'config_%s\tno Debian configuration of %s is pinned (none in the archive)\n' \
+						"${f%.config}" "$b"
+				done >"$LOGS/matrix-$b.skips"
 		fi
 	done
 }

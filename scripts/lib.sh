@@ -66,11 +66,11 @@ fi
 say() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# only_61 WHAT: for what only the 6.1 series has yet (the benchmark and the
-# experiment kernels; make check, which checks the others itself)
+# only_61 WHAT: for what only the 6.1 series has (make check, which checks
+# the others itself)
 only_61() {
 	[ "$BASE" = 6.1 ] ||
-		die "$1 is for the 6.1 series only so far; make check checks the $BASE series too (lint-$BASE, bisect-$BASE and the scenarios whose BASES name it)"
+		die "$1 is for the 6.1 series only; make check checks the $BASE series too (lint-$BASE, bisect-$BASE, sparse-$BASE, matrix-$BASE and the scenarios whose BASES name it)"
 }
 
 # need_debconfig: for the Debian kernel, which needs DEBCONFIG_* pinned

@@ -34,7 +34,7 @@ APPEND=                  # extra kernel arguments (t_* go to the tests)
 NODEFAULTS=1             # 0: keep QEMU's default devices (powernv's PHBs)
 TIMEOUT=120              # seconds for the whole run
 TESTS=                   # tests the guest runs, comma-separated
-KERNEL=                  # an experiment kernel (variants/NAME.patch)
+KERNEL=                  # an experiment kernel (variants/[BASE/]NAME)
 SKIPS=()                 # the skips this scenario expects: "GLOB -- why",
                          # GLOB matching a test point's name ("PROG: POINT")
 PAPR_MONITOR=            # pSeries: 0 to trace no TCE call (the benchmarks)

@@ -8,7 +8,8 @@
 # configuration (the benchmarks' reference).
 # It is built in the per-patch worktree (bisect/linux, bisect/obj), where
 # only what the patch touches is compiled again, and the worktree is left
-# clean; the kernel goes to build/variants/NAME/vmlinux.
+# clean; the kernel goes to build/variants/NAME/vmlinux (another base's:
+# build/BASE/variants/NAME/vmlinux).
 # A variant may instead be a configuration, variants/NAME.config, merged
 # after configs/*.config (the debug kernel): kernel.sh builds it in its
 # own object directory, build/variants/NAME/obj; or, when it says

@@ -36,6 +36,13 @@ GUESTPKG=$BUILD_TOP/guestpkg  # unpacked ppc64el Debian packages
 AMCHECK=$BUILD/am-check       # the committed series, applied by lint.sh
 BISECT_TREE=$BUILD/bisect/linux # per-patch builds (bisect.sh, sparse.sh),
 BISECT_OBJ=$BUILD/bisect/obj    # laid out like TREE and OBJ for ccache
+# the experiment kernels' patches, each written for its base's code (the
+# configurations, variants/*.config, are every base's)
+if [ "$BASE" = 6.1 ]; then
+	VARIANTS=$TOP/variants
+else
+	VARIANTS=$TOP/variants/$BASE
+fi
 export ARCH=powerpc
 export CROSS_COMPILE=powerpc64le-linux-gnu-
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache-spapr}

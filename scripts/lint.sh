@@ -96,13 +96,8 @@ fi
 # bench alone builds too (variants/*.patch for 6.1, variants/BASE/*.patch
 # for another base)
 nv=0
-if [ "$BASE" = 6.1 ]; then
-	vdir=$TOP/variants
-else
-	vdir=$TOP/variants/$BASE
-fi
 shopt -s nullglob
-variants=("$vdir"/*.patch)
+variants=("$VARIANTS"/*.patch)
 shopt -u nullglob
 for v in "${variants[@]}"; do
 	nv=$((nv + 1))

@@ -19,11 +19,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 name=${1:?usage: variant.sh NAME}
-if [ "$BASE" = 6.1 ]; then
-	vdir=$TOP/variants
-else
-	vdir=$TOP/variants/$BASE
-fi
 # (a configuration is any base's: variants/NAME.config)
 if [ -f "$TOP/variants/$name.config" ]; then
 	# Debian's configuration instead of configs/*.config
@@ -32,7 +27,7 @@ if [ -f "$TOP/variants/$name.config" ]; then
 	fi
 	KVARIANT=$name exec "$TOP/scripts/kernel.sh"
 fi
-patch=$vdir/$name.patch
+patch=$VARIANTS/$name.patch
 [ "$name" = unpatched ] || [ -f "$patch" ] ||
 	die "no variant $name for $BASE (${patch#"$TOP"/})"
 [ -f "$OBJ/.config" ] || die "no $OBJ/.config: run scripts/kernel.sh first"

@@ -26,8 +26,9 @@
 # the L1 host, the pSeries L2 benchmark on each (bench/bench-pseries-BASE
 # and -BASE-unpatched.conf, side by side: under -icount their numbers do
 # not depend on the host's load; the L2 guest runs the series' kernel in
-# both); its table in build/BASE/bench/results.md (no comparison with
-# the run before).
+# both); then, alone, the series' real mode handlers on a POWER8 PowerNV
+# L1 (bench/bench-powernv8-BASE.conf, if there is one). Its tables in
+# build/BASE/bench/results.md (no comparison with the run before).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 if [ "$BASE" != 6.1 ]; then
@@ -99,11 +100,20 @@ if [ "$BASE" != 6.1 ]; then
 	wait "${pids[1]}" || true
 	python3 "$TOP/scripts/bench_report.py" --versus "$LOGS" "$BUILD/bench" \
 		"$BASE_VERSION" "bench-pseries-$BASE" "bench-pseries-$BASE-unpatched"
+	p8=bench-powernv8-$BASE
+	if [ -f "$TOP/bench/$p8.conf" ]; then
+		bench "$p8" || rc=1
+		mapfile -t p8s < <(names "$p8")
+		python3 "$TOP/scripts/bench_report.py" "$LOGS" "$BUILD/bench/$p8" \
+			"${p8s[@]}" >/dev/null
+		printf '\n' >>"$BUILD/bench/results.md"
+		cat "$BUILD/bench/$p8/results.md" >>"$BUILD/bench/results.md"
+	fi
 	sed -i "1i Run of $(date -u +%F), $(git -C "$TOP" rev-parse --short HEAD)$(
 		git -C "$TOP" diff --quiet HEAD -- patches bench scripts guest ||
 			echo ' with changes'), $(($(date +%s) - begin)) s; rc $rc\n" \
 		"$BUILD/bench/results.md"
-	[ $rc = 0 ] || say "the series' bench scenario failed: see $LOGS/bench-pseries-$BASE.out"
+	[ $rc = 0 ] || say "a bench scenario of the series failed: see $LOGS/bench-*-$BASE.out"
 	exit $rc
 fi
 

@@ -37,10 +37,11 @@ checks="qemu_takes_v2_container no_completion_polled tce_table_linked no_tce_hca
 pull_checks="unplugged_during_dma unplugged_group_given_back unplugged_tce_table_unlinked
 	unplugged_pages_unpinned unplugged_guest_runs_on
 	killed_during_dma killed_vm_destroyed killed_pages_unpinned killed_group_opens"
-# KVM-HV on POWER7/8 takes hcalls in real mode first
+# KVM-HV on POWER7/8 takes hcalls in real mode first: both series have
+# real mode handlers there, unless kvm_hv.tce_realmode turns them off
 realmode=0
 grep -q '^cpu.*POWER8' /proc/cpuinfo && grep -q '^platform.*PowerNV' /proc/cpuinfo &&
-	[ "$(cat /sys/module/kvm_hv/parameters/tce_realmode 2>/dev/null)" = Y ] && realmode=1
+	[ "$(cat /sys/module/kvm_hv/parameters/tce_realmode 2>/dev/null)" != N ] && realmode=1
 if [ ! -c /dev/kvm ] || [ -z "$bdf" ] || [ -z "${t_disk_marker:-}" ]; then
 	why="needs /dev/kvm, an NVMe controller and t_disk_marker"
 	ktap_skip vfio_pci_bound "$why"

@@ -51,10 +51,14 @@ mkdir -p "$BUILD/bench" "$LOGS"
 rm -f "$LOGS"/bench-*
 rc=0
 # boots NAME: how many times make bench boots the scenario (BENCH_BOOTS in
-# it, for numbers that change from boot to boot; 1)
+# it or in a .conf it sources, for numbers that change from boot to boot;
+# 1)
 boots() {
 	local n
-	n=$(sed -n 's/^BENCH_BOOTS=//p' "$TOP/bench/$1.conf")
+	# shellcheck disable=SC2016 # $1.. are expanded by the inner bash
+	n=$(bash -c 'TOP=$1 BASE=$2; . "$TOP/bench/$3.conf" >/dev/null &&
+		echo "${BENCH_BOOTS:-}"' _ "$TOP" "$BASE" "$1") ||
+		die "bench/$1.conf does not load"
 	[[ ${n:-1} =~ ^[1-9][0-9]*$ ]] || die "bench/$1.conf: BENCH_BOOTS=$n"
 	echo "${n:-1}"
 }
@@ -113,7 +117,7 @@ if [ "$BASE" != 6.1 ]; then
 		git -C "$TOP" diff --quiet HEAD -- patches bench scripts guest ||
 			echo ' with changes'), $(($(date +%s) - begin)) s; rc $rc\n" \
 		"$BUILD/bench/results.md"
-	[ $rc = 0 ] || say "a bench scenario of the series failed: see $LOGS/bench-*-$BASE.out"
+	[ $rc = 0 ] || say "a bench scenario of the series failed: see $LOGS/bench-*-$BASE*.out"
 	exit $rc
 fi
 

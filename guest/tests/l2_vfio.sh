@@ -15,8 +15,8 @@
 # trace events), KVM's statistics counting the hcalls it handled and none
 # passed on; the control must not link, and its hcalls must go to QEMU,
 # counted as passed on. On a POWER8 PowerNV L1 (hcalls arrive in real
-# mode) the linked runs must complete TCE hcalls in real mode, elsewhere
-# none may. Between the linked runs and the control, two runs take the
+# mode) the linked runs must complete TCE hcalls in real mode unless
+# kvm_hv.tce_realmode is N, elsewhere none may. Between the linked runs and the control, two runs take the
 # controller away while the L2 does DMA through it (TCE hcalls completing
 # in KVM): device_del from QEMU's monitor, and SIGKILL of QEMU. Each time
 # the group must come back to the L1 and every page QEMU pinned must be
@@ -38,7 +38,9 @@ pull_checks="unplugged_during_dma unplugged_group_given_back unplugged_tce_table
 	unplugged_pages_unpinned unplugged_guest_runs_on
 	killed_during_dma killed_vm_destroyed killed_pages_unpinned killed_group_opens"
 # KVM-HV on POWER7/8 takes hcalls in real mode first: both series have
-# real mode handlers there, unless kvm_hv.tce_realmode turns them off
+# real mode handlers there (no kvm_hv.tce_realmode fails), unless the
+# parameter turns them off (on 6.12 it reads N where the kernel cannot do
+# real mode; 6.1's reads Y there all the same)
 realmode=0
 grep -q '^cpu.*POWER8' /proc/cpuinfo && grep -q '^platform.*PowerNV' /proc/cpuinfo &&
 	[ "$(cat /sys/module/kvm_hv/parameters/tce_realmode 2>/dev/null)" != N ] && realmode=1

@@ -39,7 +39,7 @@ check: deps     ## build and run every test; last line 'N passed, N failed'
 fresh:          ## make run on a new Debian 12 root (debootstrap); FRESH=check adds make check
 	@$(S)/fresh.sh run $(FRESH)
 
-bench: deps     ## KVM vs QEMU handling of passed-through TCEs (BASE=6.12: the series vs 6.12 unpatched, and POWER8 real mode; not in check)
+bench: deps     ## KVM vs QEMU handling of passed-through TCEs (BASE=6.12: the series vs 6.12 unpatched, POWER8 real mode and tce_bench; not in check)
 	@$(S)/bench.sh
 
 deb: deps       ## Debian packages of the series in Debian's config (not in check; hours)

@@ -27,7 +27,9 @@
 # and -BASE-unpatched.conf, side by side: under -icount their numbers do
 # not depend on the host's load; the L2 guest runs the series' kernel in
 # both); then, alone, the series' real mode handlers on a POWER8 PowerNV
-# L1 (bench/bench-powernv8-BASE.conf, if there is one). Its tables in
+# L1 (bench/bench-powernv8-BASE.conf, if there is one), and its TCE path
+# alone (tce_bench: bench/bench-tce-pseries-BASE.conf and
+# bench-tce-powernv8-BASE.conf, where there are). Its tables in
 # build/BASE/bench/results.md (no comparison with the run before).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -112,6 +114,19 @@ if [ "$BASE" != 6.1 ]; then
 			"${p8s[@]}" >/dev/null
 		printf '\n' >>"$BUILD/bench/results.md"
 		cat "$BUILD/bench/$p8/results.md" >>"$BUILD/bench/results.md"
+	fi
+	# tce_bench of the series, one scenario at a time
+	tces=()
+	for s in "bench-tce-pseries-$BASE" "bench-tce-powernv8-$BASE"; do
+		[ -f "$TOP/bench/$s.conf" ] || continue
+		bench "$s" || rc=1
+		mapfile -t -O "${#tces[@]}" tces < <(names "$s")
+	done
+	if [ ${#tces[@]} -gt 0 ]; then
+		python3 "$TOP/scripts/bench_report.py" "$LOGS" "$BUILD/bench/tce" \
+			"${tces[@]}" >/dev/null
+		printf '\n' >>"$BUILD/bench/results.md"
+		cat "$BUILD/bench/tce/results.md" >>"$BUILD/bench/results.md"
 	fi
 	sed -i "1i Run of $(date -u +%F), $(git -C "$TOP" rev-parse --short HEAD)$(
 		git -C "$TOP" diff --quiet HEAD -- patches bench scripts guest ||

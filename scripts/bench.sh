@@ -120,7 +120,8 @@ if [ "$BASE" != 6.1 ]; then
 	for s in "bench-tce-pseries-$BASE" "bench-tce-powernv8-$BASE"; do
 		[ -f "$TOP/bench/$s.conf" ] || continue
 		bench "$s" || rc=1
-		mapfile -t -O "${#tces[@]}" tces < <(names "$s")
+		n=$(names "$s") || { rc=1; continue; }
+		mapfile -t -O "${#tces[@]}" tces <<<"$n"
 	done
 	if [ ${#tces[@]} -gt 0 ]; then
 		python3 "$TOP/scripts/bench_report.py" "$LOGS" "$BUILD/bench/tce" \
